@@ -1,0 +1,32 @@
+"""sklearn-imbal: imbalanced text classification as ordinary scikit-learn objects.
+
+Keras text classifiers that are correct scikit-learn classifiers on raw text,
+imbalanced-learn samplers that accept text, imbalance-aware losses, and the
+threshold-tuning workflow that lets ``GridSearchCV`` select models by F1 or ROC AUC.
+
+Heavy dependencies (TensorFlow) load on first use of a name that needs them, so
+``import sklearn_imbal`` stays fast.
+"""
+
+import importlib
+
+from sklearn_imbal._version import __version__
+
+# Public name -> module that defines it; imported lazily (PEP 562).
+_LAZY = {
+    "KerasTextClassifier": "sklearn_imbal.keras",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sklearn_imbal' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

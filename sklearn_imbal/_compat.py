@@ -1,0 +1,75 @@
+"""The one place that knows about other libraries' versions and private APIs.
+
+Every shim here says why it exists and which versions it is for. Nothing in this
+module patches another library: each shim is a function our own classes call.
+"""
+
+# scikit-learn keeps its parameter-validation helpers and the ``_fit_context``
+# decorator private, but every third-party estimator that follows its
+# conventions imports them; importing them in one place means a rename in a
+# future scikit-learn release is fixed here only. Present since scikit-learn 1.2/1.3.
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    Options,
+    StrOptions,
+    validate_params,
+)
+
+__all__ = [
+    "HasMethods",
+    "Interval",
+    "Options",
+    "StrOptions",
+    "_fit_context",
+    "classifier_tags",
+    "validate_params",
+]
+
+
+def classifier_tags(tags, *, multi_class=True, string_input=False, sparse_input=False):
+    """Turn the tags scikeras produces into correct classifier tags.
+
+    Why: scikeras 0.13 declares its tags through the pre-1.6 ``_more_tags`` hook
+    and lists ``BaseEstimator`` before ``ClassifierMixin`` in its bases, so with
+    scikit-learn >= 1.6 ``ClassifierMixin.__sklearn_tags__`` is never reached:
+    ``is_classifier`` is False, ``GridSearchCV(scoring="roc_auc")`` scores every
+    candidate NaN, ``check_cv`` stops stratifying and ``TunedThresholdClassifierCV``
+    refuses the estimator. Our subclasses call this from ``__sklearn_tags__``.
+    Needed for scikeras <= 0.13 (unmaintained) with scikit-learn >= 1.6.
+
+    Parameters
+    ----------
+    tags : sklearn.utils.Tags
+        The tags from ``super().__sklearn_tags__()``; modified in place.
+    multi_class : bool, default=True
+        Whether the classifier handles more than two classes.
+    string_input : bool, default=False
+        True for estimators that take raw text (a 1-D array of str) as X.
+    sparse_input : bool, default=False
+        True for estimators that accept scipy sparse matrices.
+
+    Returns
+    -------
+    tags : sklearn.utils.Tags
+        The same object, edited.
+    """
+    from sklearn.utils import ClassifierTags
+
+    tags.estimator_type = "classifier"
+    tags.classifier_tags = ClassifierTags(multi_class=multi_class)
+    tags.target_tags.required = True
+    tags.target_tags.one_d_labels = True
+    tags.target_tags.two_d_labels = False
+    tags.target_tags.multi_output = False
+    tags.requires_fit = True
+    # A Keras fit is seeded but float reductions on several threads are not
+    # bit-for-bit stable across processes; the "poor_score" tag stays False
+    # because our models are expected to learn the check suite's easy problems.
+    tags.non_deterministic = True
+    if string_input:
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+    tags.input_tags.sparse = sparse_input
+    return tags

@@ -1,0 +1,129 @@
+"""make_imbalanced_text: seeded synthetic labelled texts with tunable imbalance."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from sklearn_imbal._compat import Interval, validate_params
+
+__all__ = ["make_imbalanced_text"]
+
+_ONSETS = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
+           "br", "ch", "st", "tr"]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ou"]
+
+
+def _words(n_words, rng):
+    """``n_words`` distinct pronounceable pseudo-words."""
+    words, seen = [], set()
+    while len(words) < n_words:
+        n_syllables = rng.randint(1, 4)
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(n_syllables))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return np.array(words, dtype=object)
+
+
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "weights": ["array-like"],
+        "vocabulary_size": [Interval(Integral, 10, None, closed="left")],
+        "n_informative": [Interval(Integral, 1, None, closed="left")],
+        "signal": [Interval(Real, 0, 1, closed="both")],
+        "length": [tuple],
+        "flip_y": [Interval(Real, 0, 1, closed="both")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_imbalanced_text(
+    n_samples=1000,
+    *,
+    weights=(0.9, 0.1),
+    vocabulary_size=2000,
+    n_informative=20,
+    signal=0.15,
+    length=(5, 30),
+    flip_y=0.0,
+    random_state=None,
+):
+    """Generate labelled texts with a tunable class imbalance and signal strength.
+
+    Each class owns ``n_informative`` marker words. A text of ``length[0]`` to
+    ``length[1]`` tokens draws each token from its class's markers with
+    probability ``signal`` and otherwise from a shared background vocabulary
+    with Zipf-like frequencies, as in natural language. It is a tool for tests
+    and scaling benchmarks, not a substitute for real data.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        The number of texts.
+    weights : array-like of shape (n_classes,), default=(0.9, 0.1)
+        Class proportions (normalized to sum to 1); the number of classes is
+        their count. The default gives a 10% minority class.
+    vocabulary_size : int, default=2000
+        The number of background words.
+    n_informative : int, default=20
+        Marker words per class.
+    signal : float, default=0.15
+        Probability that a token is a marker word of the text's class; 0 makes
+        classes indistinguishable.
+    length : tuple of (int, int), default=(5, 30)
+        The fewest and most tokens per text.
+    flip_y : float, default=0.0
+        Share of labels replaced by a random class (label noise).
+    random_state : int, RandomState instance or None, default=None
+        Seed for reproducible output.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples,), dtype=object
+        The texts.
+    y : ndarray of shape (n_samples,), dtype=int
+        Class labels 0 to n_classes - 1; class proportions follow ``weights``.
+
+    Examples
+    --------
+    >>> from sklearn_imbal.datasets import make_imbalanced_text
+    >>> X, y = make_imbalanced_text(200, weights=(0.8, 0.2), random_state=0)
+    >>> X.shape, round(y.mean(), 2)
+    ((200,), 0.2)
+    """
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.ndim != 1 or weights.shape[0] < 2 or np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError(f"weights must be >= 0 for at least 2 classes; got {weights.tolist()}.")
+    low, high = length
+    if not (isinstance(low, Integral) and isinstance(high, Integral) and 1 <= low <= high):
+        raise ValueError(f"length must be (min, max) with 1 <= min <= max; got {length!r}.")
+    rng = check_random_state(random_state)
+    n_classes = weights.shape[0]
+    weights = weights / weights.sum()
+
+    # Exact class counts (largest remainder), shuffled.
+    counts = np.floor(weights * n_samples).astype(int)
+    counts[np.argsort(weights * n_samples - counts)[::-1][: n_samples - counts.sum()]] += 1
+    y = rng.permutation(np.repeat(np.arange(n_classes), counts))
+
+    words = _words(vocabulary_size + n_classes * n_informative, rng)
+    background, markers = words[:vocabulary_size], words[vocabulary_size:]
+    zipf = 1.0 / np.arange(1, vocabulary_size + 1)
+    zipf /= zipf.sum()
+
+    lengths = rng.randint(low, high + 1, size=n_samples)
+    owner = np.repeat(y, lengths)
+    tokens = background[rng.choice(vocabulary_size, size=owner.shape[0], p=zipf)]
+    is_marker = rng.rand(owner.shape[0]) < signal
+    marker_ids = owner[is_marker] * n_informative + rng.randint(0, n_informative, is_marker.sum())
+    tokens[is_marker] = markers[marker_ids]
+    texts = np.empty(n_samples, dtype=object)
+    texts[:] = [" ".join(doc) for doc in np.split(tokens, np.cumsum(lengths)[:-1])]
+
+    if flip_y:
+        flip = rng.rand(n_samples) < flip_y
+        y = y.copy()
+        y[flip] = rng.randint(0, n_classes, flip.sum())
+    return texts, y

@@ -1,0 +1,29 @@
+"""Warnings and errors raised by sklearn_imbal."""
+
+__all__ = ["ModelVersionWarning", "TrainingDivergedError"]
+
+
+class ModelVersionWarning(UserWarning):
+    """A model was saved by a different version of sklearn_imbal.
+
+    Unpickling usually works across versions, but predictions are only
+    guaranteed with the version that saved the model. Attributes
+    ``saved_version`` and ``current_version`` say which versions differ.
+    """
+
+    def __init__(self, estimator_name, saved_version, current_version):
+        self.estimator_name = estimator_name
+        self.saved_version = saved_version
+        self.current_version = current_version
+
+    def __str__(self):
+        return (
+            f"This {self.estimator_name} was saved with sklearn_imbal "
+            f"{self.saved_version or 'unknown (older than 0.1)'} and is loaded with "
+            f"{self.current_version}. Its predictions may differ or fail; refit it, "
+            f"or install sklearn-imbal=={self.saved_version} to use it as saved."
+        )
+
+
+class TrainingDivergedError(RuntimeError):
+    """The training loss became NaN or infinite, so the model was discarded."""

@@ -1,0 +1,26 @@
+"""Keras classifiers that are scikit-learn classifiers, and their building blocks."""
+
+import keras as _keras
+
+if _keras.backend.backend() != "tensorflow":
+    raise ImportError(
+        "sklearn_imbal.keras needs Keras' TensorFlow backend (text vectorization runs "
+        f"in TensorFlow); KERAS_BACKEND is {_keras.backend.backend()!r}. Unset it or "
+        "set KERAS_BACKEND=tensorflow before importing."
+    )
+
+from sklearn_imbal.keras._base import BaseKerasClassifier  # noqa: E402
+from sklearn_imbal.keras._layers import (  # noqa: E402
+    CharNgramSplitter,
+    SparseConcatenate,
+    SublinearTfIdf,
+)
+from sklearn_imbal.keras._text_classifier import KerasTextClassifier  # noqa: E402
+
+__all__ = [
+    "BaseKerasClassifier",
+    "CharNgramSplitter",
+    "KerasTextClassifier",
+    "SparseConcatenate",
+    "SublinearTfIdf",
+]

@@ -1,0 +1,625 @@
+"""Machinery shared by the sklearn_imbal Keras classifiers.
+
+:class:`BaseKerasClassifier` subclasses scikeras' ``KerasClassifier`` and keeps
+what it does well (routed ``model__``/``optimizer__``/``loss__`` parameters, the
+label encoder, ``history_``, seeded fits) while fixing what no longer composes
+with scikit-learn >= 1.6: tags, input validation, a training loop that streams
+``tf.data`` batches, a stratified early-stopping split, a fast predict path that
+skips ``Model.predict``, typo-proof routed parameters and pickling that does not
+depend on scikeras patching Keras.
+
+Subclasses supply the input-specific hooks: ``_validate_X``, ``_to_tensor``,
+``_input_signature``, ``_build_default_model`` and ``_model_builder_extras``.
+"""
+
+import contextlib
+import difflib
+import inspect
+import math
+import os
+import tempfile
+import warnings
+from collections import defaultdict
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+import tensorflow as tf
+from scikeras.utils.random_state import tensorflow_random_state
+from scikeras.wrappers import KerasClassifier
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import train_test_split
+from sklearn.utils.class_weight import compute_sample_weight
+
+from sklearn_imbal._compat import Interval, StrOptions, _fit_context, classifier_tags
+from sklearn_imbal._version import __version__
+from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
+from sklearn_imbal.losses import get_loss
+from sklearn_imbal.utils.validation import check_classification_target, check_sample_weight
+
+__all__ = ["BaseKerasClassifier"]
+
+_PREDICT_CHUNK = 4096
+# Private state that is rebuilt on demand and must not be pickled.
+_TRANSIENT_STATE = ("_predict_fn_cache", "_fit_callbacks", "_predict_callbacks")
+
+
+class _SavedKerasModel:
+    """A Keras model in its native ``.keras`` format, as bytes, for pickling."""
+
+    def __init__(self, payload):
+        self.payload = payload
+
+    @classmethod
+    def from_model(cls, model):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.keras")
+            keras.saving.save_model(model, path)
+            with open(path, "rb") as handle:
+                return cls(handle.read())
+
+    def load(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.keras")
+            with open(path, "wb") as handle:
+                handle.write(self.payload)
+            try:
+                return keras.saving.load_model(path, compile=True)
+            except (TypeError, ValueError):
+                # A loss or metric that Keras cannot rebuild (e.g. a lambda) only
+                # matters for further training; predictions need no compilation.
+                return keras.saving.load_model(path, compile=False)
+
+
+class _NonFiniteLossGuard(keras.callbacks.Callback):
+    """Stop training at the end of the first epoch whose loss is NaN or infinite."""
+
+    def __init__(self):
+        super().__init__()
+        self.bad_epoch = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.bad_epoch = epoch
+            self.model.stop_training = True
+
+
+class BaseKerasClassifier(KerasClassifier):
+    """Base class of the sklearn_imbal Keras classifiers. Not for direct use.
+
+    See :class:`~sklearn_imbal.KerasTextClassifier` for the parameters.
+    """
+
+    _routing_prefixes = {
+        "model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks",
+    }
+    # Routed fit__/predict__ names we honour; anything else is a typo or
+    # something the estimator manages itself (data, weights, validation).
+    _routed_fit_params = {"batch_size", "epochs", "verbose", "validation_freq"}
+    _routed_predict_params = {"batch_size"}
+
+    _parameter_constraints = {
+        "model": [None, callable],
+        "loss": [None, str, callable],
+        "optimizer": [str, callable, keras.optimizers.Optimizer],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "metrics": [None, list, tuple],
+        "callbacks": [None, list, keras.callbacks.Callback],
+        "shuffle": ["boolean"],
+        "run_eagerly": ["boolean"],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # scikeras prints parameters tab-separated; scikit-learn's repr is the one
+    # notebooks, pipelines and the HTML display expect.
+    __repr__ = BaseEstimator.__repr__
+    score = ClassifierMixin.score
+
+    def __sklearn_tags__(self):
+        return classifier_tags(super().__sklearn_tags__())
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")
+
+    # ------------------------------------------------------------------ hooks
+    def _validate_X(self, X, *, reset):
+        """Validate X; with ``reset`` record what later calls must match."""
+        raise NotImplementedError
+
+    def _to_tensor(self, X):
+        """Turn validated X into what ``_gather`` and the model accept."""
+        raise NotImplementedError
+
+    def _input_signature(self):
+        """The ``tf.TensorSpec`` of one batch of model input."""
+        raise NotImplementedError
+
+    def _build_default_model(self, X_train, class_prior):
+        """Build the built-in, uncompiled Keras model from the training inputs."""
+        raise NotImplementedError
+
+    def _model_builder_extras(self, X_train):
+        """Extra entries for the ``meta`` dict handed to a user's ``model=`` builder."""
+        return {}
+
+    # ---------------------------------------------------------- parameters
+    def _check_routed_params(self):
+        """Reject unknown extra parameters, with a suggestion, instead of ignoring them."""
+        params = self.get_params(deep=False)
+        explicit = set(inspect.signature(type(self).__init__).parameters) - {"self", "kwargs"}
+        for key in params:
+            if key in explicit:
+                continue
+            prefix, _, name = key.partition("__")
+            allowed = None
+            if prefix == "fit":
+                allowed = self._routed_fit_params
+            elif prefix == "predict":
+                allowed = self._routed_predict_params
+            elif prefix == "compile":
+                allowed = set(inspect.signature(keras.Model.compile).parameters) - {
+                    "self", "optimizer", "loss", "metrics",
+                }
+            elif prefix == "model":
+                allowed = self._builder_param_names()
+            if name and prefix in self._routing_prefixes and (allowed is None or name in allowed):
+                continue
+            candidates = sorted(explicit) + [
+                f"{p}__{n}" for p in self._routing_prefixes
+                for n in (*self._routed_names(p), name)
+                if f"{p}__{n}" != key
+            ]
+            close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)
+            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            if prefix in self._routing_prefixes and allowed is not None:
+                where = (
+                    "the model= builder's arguments" if prefix == "model" and self.model
+                    else f"the supported {prefix}__ parameters"
+                )
+                detail = f"{name!r} is not one of {where}: {sorted(allowed) or 'none'}."
+                if prefix == "model" and self.model is None:
+                    detail = (
+                        "model__ parameters go to a model= builder, and none is set: "
+                        "the built-in model is configured by the constructor parameters."
+                    )
+            else:
+                detail = (
+                    "Parameters are the constructor arguments, or routed parameters "
+                    f"with one of the prefixes {sorted(p + '__' for p in self._routing_prefixes)}."
+                )
+            raise ValueError(
+                f"Invalid parameter {key!r} for {type(self).__name__}. {detail}{hint}"
+            )
+
+    def _routed_names(self, prefix):
+        if prefix == "fit":
+            return sorted(self._routed_fit_params)
+        if prefix == "predict":
+            return sorted(self._routed_predict_params)
+        if prefix == "model":
+            return sorted(self._builder_param_names() or ())
+        return []
+
+    def _builder_param_names(self):
+        """Keyword arguments a user's ``model=`` builder accepts (empty for none)."""
+        if not callable(self.model) or isinstance(self.model, keras.Model):
+            return set()
+        parameters = inspect.signature(self.model).parameters.values()
+        if any(p.kind is p.VAR_KEYWORD for p in parameters):
+            return None  # accepts anything
+        return {
+            p.name for p in parameters
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        } - {"meta", "compile_kwargs", "params"}
+
+    def _routed(self, prefix):
+        start = prefix + "__"
+        return {
+            key[len(start):]: value
+            for key, value in self.get_params(deep=False).items()
+            if key.startswith(start) and "__" not in key[len(start):]
+        }
+
+    def _get_compile_kwargs(self):
+        """Keyword arguments for ``Model.compile``: optimizer, loss, metrics, routed extras."""
+        optimizer = self.optimizer
+        optimizer_params = self._routed("optimizer")
+        if isinstance(optimizer, keras.optimizers.Optimizer):
+            # A fresh copy per fit: an optimizer's state belongs to one model.
+            optimizer = optimizer.__class__.from_config(optimizer.get_config())
+        else:
+            if isinstance(optimizer, str):
+                optimizer = type(keras.optimizers.get(optimizer))
+            optimizer_params.setdefault("learning_rate", self.learning_rate)
+            try:
+                optimizer = optimizer(**optimizer_params)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"Invalid optimizer parameters {sorted(optimizer_params)} for "
+                    f"{optimizer.__name__}: {exc}"
+                ) from None
+        kwargs = {
+            "optimizer": optimizer,
+            "loss": get_loss(self.loss, n_classes=self.n_classes_, params=self._routed("loss")),
+            "metrics": list(self.metrics) if self.metrics else None,
+            "run_eagerly": self.run_eagerly,
+            # String tensors cannot be XLA-compiled; "auto" would try on some setups.
+            "jit_compile": False,
+        }
+        kwargs.update(self._routed("compile"))
+        return kwargs
+
+    def _get_metadata(self):
+        meta = super()._get_metadata()
+        meta.update(getattr(self, "_builder_extras", {}))
+        return meta
+
+    # ------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model on (X, y): adapt its inputs, build it and train it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,)
+            Training inputs.
+        y : array-like of shape (n_samples,)
+            Class labels (binary or multiclass; int, str or bool).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, multiplied with the ``class_weight`` weights.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        epochs = self._routed("fit").get("epochs", self.epochs)
+        self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=epochs,
+                  initial_epoch=0)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on (X, y), keeping the model, vocabulary and history.
+
+        The first call builds the model (adapting any vocabulary on its X);
+        later calls continue training it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), default=None
+            All the classes, needed on the first call if its y lacks some.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        if classes is not None:
+            classes = np.unique(np.asarray(classes))
+        self._fit(X, y, sample_weight, warm_start=True, epochs=1,
+                  initial_epoch=self.current_epoch, classes=classes, partial=True)
+        return self
+
+    def initialize(self, X, y):
+        """Build and compile the model for (X, y) without training it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : object
+        """
+        self._fit(X, y, None, warm_start=False, epochs=0, initial_epoch=0)
+        return self
+
+    def _fit(self, X, y, sample_weight, *, warm_start, epochs, initial_epoch, classes=None,
+             partial=False):
+        self._check_routed_params()
+        reuse = warm_start and self.__sklearn_is_fitted__()
+        X = self._validate_X(X, reset=not reuse)
+        n_samples = self._n_samples(X)
+        y = check_classification_target(
+            y, n_samples, min_classes=1 if reuse or classes is not None else 2
+        )
+        sample_weight = check_sample_weight(sample_weight, n_samples)
+        try:
+            if not reuse:
+                self._random_state = self._seed()
+                # scikeras' target_encoder takes its categories from classes_.
+                self.classes_ = classes
+                self.target_encoder_ = self.target_encoder.fit(y if classes is None else classes)
+                vars(self).update(self.target_encoder_.get_metadata())
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y contains labels {list(unseen)[:10]} that are not among the classes "
+                    f"{list(self.classes_)} the model was built for."
+                )
+            y_encoded = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
+            sample_weight = sample_weight * self._class_sample_weight(y)
+            train, validation = self._validation_split(y, partial)
+            if not reuse:
+                X_train = self._take(X, train)
+                labels = y_encoded[train].reshape(len(train), -1)
+                labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
+                prior = np.bincount(
+                    labels.astype(np.int64), weights=sample_weight[train],
+                    minlength=self.n_classes_,
+                )
+                with self._seeded():
+                    self.model_ = self._build_model(X_train, prior / prior.sum())
+                self._initialize_callbacks()
+                self._ensure_compiled_model()
+            elif not hasattr(self, "_fit_callbacks"):
+                self._initialize_callbacks()
+            self._train(X, y_encoded, sample_weight, train, validation,
+                        epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
+        except BaseException:
+            # An error or an interrupt (Ctrl-C) must not leave a half-fitted estimator.
+            self._clear_fitted_state()
+            raise
+
+    def _n_samples(self, X):
+        return X.shape[0]
+
+    def _take(self, X, indices):
+        return X[indices]
+
+    def _seed(self):
+        state = self.random_state
+        if state is None:
+            return None
+        if isinstance(state, np.random.RandomState):
+            # Draw from a copy: the same RandomState gives the same fit, as in scikeras.
+            copy = np.random.RandomState()
+            copy.set_state(state.get_state())
+            return int(copy.randint(np.iinfo(np.int32).max))
+        return int(state)
+
+    def _seeded(self):
+        if self._random_state is None:
+            return contextlib.nullcontext()
+        return tensorflow_random_state(self._random_state)
+
+    def _sub_seed(self, offset):
+        if self._random_state is None:
+            return int(np.random.randint(np.iinfo(np.int32).max))
+        return (self._random_state + offset) % np.iinfo(np.int32).max
+
+    def _class_sample_weight(self, y):
+        if self.class_weight is None:
+            return np.ones(y.shape[0])
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight has keys {sorted(map(repr, unknown))} that are not "
+                    f"classes of y {list(self.classes_)}."
+                )
+        return compute_sample_weight(self.class_weight, y)
+
+    def _validation_split(self, y, partial):
+        indices = np.arange(y.shape[0])
+        if not self.early_stopping or partial:
+            return indices, None
+        _, counts = np.unique(y, return_counts=True)
+        n_validation = math.ceil(self.validation_fraction * y.shape[0])
+        if counts.min() < 2 or n_validation < counts.shape[0]:
+            raise ValueError(
+                "early_stopping=True holds out a stratified validation_fraction="
+                f"{self.validation_fraction} of the training data, which needs at least "
+                f"2 samples of every class and {counts.shape[0]} validation samples; "
+                f"got class counts {counts.tolist()} and {n_validation} validation "
+                "samples. Use more data, a larger validation_fraction or "
+                "early_stopping=False."
+            )
+        return train_test_split(
+            indices, test_size=self.validation_fraction, stratify=y,
+            random_state=self._sub_seed(1),
+        )
+
+    def _build_model(self, X_train, class_prior):
+        if self.model is None:
+            return self._build_default_model(X_train, class_prior)
+        if isinstance(self.model, keras.Model):
+            return self.model
+        self._builder_extras = self._model_builder_extras(X_train)
+        try:
+            return self._build_keras_model()
+        finally:
+            del self._builder_extras
+
+    def _check_model_param(self):
+        # Only reached for a user's builder: the built-in one is called directly.
+        return self.model
+
+    def _make_dataset(self, x, y, sample_weight, indices, *, batch_size, shuffle):
+        """A ``tf.data`` pipeline of (x, y, weight) batches, gathered by index."""
+        y = tf.constant(y)
+        sample_weight = tf.constant(sample_weight, dtype=tf.float32)
+        order = tf.data.Dataset.from_tensor_slices(tf.constant(indices, dtype=tf.int64))
+        if shuffle:
+            order = order.shuffle(len(indices), seed=self._sub_seed(2),
+                                  reshuffle_each_iteration=True)
+        reshape = self._model_input_rank() == 2
+
+        def gather(index):
+            batch = tf.gather(x, index)
+            if reshape:
+                batch = tf.reshape(batch, (-1, 1))
+            return batch, tf.gather(y, index), tf.gather(sample_weight, index)
+
+        return order.batch(batch_size).map(gather).prefetch(tf.data.AUTOTUNE)
+
+    def _train(self, X, y, sample_weight, train, validation, *, epochs, initial_epoch,
+               warm_start):
+        routed = self._routed("fit")
+        batch_size = routed.get("batch_size", self.batch_size)
+        x = self._to_tensor(X)
+        dataset = self._make_dataset(x, y, sample_weight, train, batch_size=batch_size,
+                                     shuffle=self.shuffle)
+        guard = _NonFiniteLossGuard()
+        callbacks = [*self._fit_callbacks, guard]
+        validation_data = None
+        if validation is not None:
+            validation_data = self._make_dataset(
+                x, y, sample_weight, validation, batch_size=batch_size, shuffle=False
+            )
+            callbacks.append(keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.n_iter_no_change, restore_best_weights=True,
+            ))
+        history = {}
+        if epochs > 0:
+            with self._seeded():
+                history = self.model_.fit(
+                    dataset,
+                    epochs=initial_epoch + epochs,
+                    initial_epoch=initial_epoch,
+                    validation_data=validation_data,
+                    validation_freq=routed.get("validation_freq", 1),
+                    callbacks=callbacks,
+                    shuffle=False,  # the dataset is already reshuffled every epoch
+                    verbose=routed.get("verbose", self.verbose),
+                ).history
+        if guard.bad_epoch is not None:
+            raise TrainingDivergedError(
+                f"The training loss became {history['loss'][-1]} at epoch "
+                f"{guard.bad_epoch + 1}; the model was discarded. Likely causes: a "
+                f"learning_rate that is too high (learning_rate={self.learning_rate}), a "
+                f"loss that is unstable for these data (loss={self.loss!r}), or extreme "
+                "sample or class weights. Lower the learning rate or change the loss."
+            )
+        if not warm_start or initial_epoch == 0 or not hasattr(self, "history_"):
+            self.history_ = defaultdict(list)
+        for key, values in history.items():
+            self.history_[key] += [float(v) for v in values]
+        self.n_iter_ = len(self.history_.get("loss", []))
+        if validation is not None:
+            losses = history.get("val_loss", [])
+            self.best_epoch_ = initial_epoch + int(np.argmin(losses)) + 1 if losses else 0
+
+    def _clear_fitted_state(self):
+        params = set(self.get_params(deep=False))
+        for key in list(vars(self)):
+            fitted = key.endswith("_") and not key.startswith("_") and key not in params
+            if fitted or key in _TRANSIENT_STATE or key == "_random_state":
+                delattr(self, key)
+
+    # ---------------------------------------------------------- prediction
+    def _model_input_rank(self):
+        inputs = getattr(self.model_, "inputs", None)
+        if not inputs:
+            return 1
+        return len(inputs[0].shape)
+
+    def _predict_function(self):
+        """A traced ``tf.function`` calling the model: no ``Model.predict`` overhead."""
+        cache = getattr(self, "_predict_fn_cache", None)
+        if cache is not None and cache[0] is self.model_:
+            return cache[1]
+        model = self.model_
+        reshape = self._model_input_rank() == 2
+
+        @tf.function(input_signature=[self._input_signature()], reduce_retracing=True)
+        def predict(batch):
+            if reshape:
+                batch = tf.reshape(batch, (-1, 1))
+            return model(batch, training=False)
+
+        self._predict_fn_cache = (model, predict)
+        return predict
+
+    def _predict_raw(self, X, **kwargs):
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator."
+            )
+        if kwargs:
+            raise TypeError(
+                f"Unexpected arguments {sorted(kwargs)}; set prediction options with "
+                "routed parameters such as predict__batch_size."
+            )
+        X = self._validate_X(X, reset=False)
+        x = self._to_tensor(X)
+        predict = self._predict_function()
+        chunk = self._routed("predict").get("batch_size", _PREDICT_CHUNK)
+        n_samples = self._n_samples(X)
+        outputs = [
+            predict(x[start:start + chunk]).numpy()
+            for start in range(0, n_samples, chunk)
+        ]
+        return np.concatenate(outputs).astype(np.float64, copy=False)
+
+    def predict_proba(self, X):
+        """Class probabilities for X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``; rows sum to 1.
+        """
+        outputs = self._predict_raw(X)
+        outputs = outputs.reshape(outputs.shape[0], -1)
+        if outputs.shape[1] == 1:  # one sigmoid unit: P(classes_[1])
+            return np.hstack([1.0 - outputs, outputs])
+        return outputs
+
+    def predict(self, X):
+        """Predicted class labels: the most probable class (0.5 rule for binary).
+
+        For a tuned decision threshold, wrap the estimator in
+        :class:`sklearn.model_selection.TunedThresholdClassifierCV`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    # --------------------------------------------------------- persistence
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        for key in _TRANSIENT_STATE:
+            state.pop(key, None)
+        if isinstance(state.get("model_"), keras.Model):
+            state["model_"] = _SavedKerasModel.from_model(state["model_"])
+        state["_sklearn_imbal_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        saved_version = state.pop("_sklearn_imbal_version", None)
+        if saved_version != __version__:
+            warnings.warn(
+                ModelVersionWarning(type(self).__name__, saved_version, __version__),
+                stacklevel=2,
+            )
+        if isinstance(state.get("model_"), _SavedKerasModel):
+            state["model_"] = state["model_"].load()
+        super().__setstate__(state)

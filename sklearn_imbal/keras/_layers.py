@@ -1,0 +1,296 @@
+"""Keras building blocks for text: n-gram splitting, sublinear TF-IDF, adaptation.
+
+Everything here is registered as Keras-serializable under the ``sklearn_imbal``
+package, so a fitted model saves to ``.keras`` and pickles with its vocabulary,
+its IDF weights and its tokenizer.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+__all__ = [
+    "ANALYZERS",
+    "CharNgramSplitter",
+    "SparseConcatenate",
+    "SublinearTfIdf",
+    "adapt_text_vectorization",
+    "document_frequency",
+    "make_text_vectorization",
+    "resolve_ngrams",
+]
+
+ANALYZERS = ("word", "char", "char_wb")
+
+_ADAPT_BATCH = 1024
+
+
+@keras.saving.register_keras_serializable(package="sklearn_imbal")
+class CharNgramSplitter:
+    """Split a batch of strings into character n-grams, as a Keras ``split`` callable.
+
+    Used as the ``split`` of a ``keras.layers.TextVectorization``. With
+    ``word_boundaries=True`` it mirrors scikit-learn's ``analyzer="char_wb"``:
+    n-grams are taken inside each whitespace-separated word padded with one
+    space on each side, so ``"hi"`` gives ``" h"``, ``"hi"``, ``"i "`` and
+    ``" hi "``... Otherwise n-grams run across the whole text (``"char"``).
+
+    Parameters
+    ----------
+    ngrams : tuple of int
+        The n-gram sizes to produce, e.g. ``(2, 3, 4, 5)``.
+    word_boundaries : bool, default=True
+        Whether n-grams stay inside padded words (``char_wb``).
+    """
+
+    def __init__(self, ngrams, word_boundaries=True):
+        self.ngrams = tuple(int(n) for n in ngrams)
+        self.word_boundaries = bool(word_boundaries)
+
+    def __call__(self, texts):
+        if self.word_boundaries:
+            words = tf.strings.split(texts)
+            chars = tf.strings.unicode_split(" " + words + " ", "UTF-8")
+            grams = [tf.strings.ngrams(chars, n, separator="") for n in self.ngrams]
+            return tf.concat(grams, axis=-1).merge_dims(1, 2)
+        chars = tf.strings.unicode_split(texts, "UTF-8")
+        grams = [tf.strings.ngrams(chars, n, separator="") for n in self.ngrams]
+        return tf.concat(grams, axis=-1)
+
+    def get_config(self):
+        return {"ngrams": list(self.ngrams), "word_boundaries": self.word_boundaries}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.get_config() == self.get_config()
+
+    def __repr__(self):
+        return (
+            f"CharNgramSplitter(ngrams={self.ngrams}, "
+            f"word_boundaries={self.word_boundaries})"
+        )
+
+
+@keras.saving.register_keras_serializable(package="sklearn_imbal")
+class SublinearTfIdf(keras.layers.Layer):
+    """Turn term counts into TF-IDF features, as scikit-learn's TfidfVectorizer does.
+
+    For a document with term counts :math:`c_t`, the output is
+
+    .. math::
+
+        x_t = \\frac{w_t}{\\lVert w \\rVert_2}, \\qquad
+        w_t = \\mathrm{tf}(c_t)\\,\\mathrm{idf}_t, \\qquad
+        \\mathrm{tf}(c) = 1 + \\log c \\text{ if } c > 0 \\text{ else } 0
+
+    (``sublinear=False`` uses :math:`\\mathrm{tf}(c) = c`), with the smoothed
+    :math:`\\mathrm{idf}_t = \\log\\frac{1 + n}{1 + \\mathrm{df}_t} + 1` computed
+    on the training texts by :func:`document_frequency`. The IDF weights are a
+    non-trainable weight of the layer, so they are saved with the model.
+    Sparse counts stay sparse.
+
+    Parameters
+    ----------
+    vocabulary_size : int
+        The number of count columns (the vectorizer's vocabulary size).
+    sublinear : bool, default=True
+        Whether to replace a count ``c`` by ``1 + log(c)``.
+    normalize : bool, default=True
+        Whether to scale each row to unit L2 norm.
+    """
+
+    def __init__(self, vocabulary_size, sublinear=True, normalize=True, **kwargs):
+        super().__init__(**kwargs)
+        self.vocabulary_size = int(vocabulary_size)
+        self.sublinear = bool(sublinear)
+        self.normalize = bool(normalize)
+        self.supports_masking = False
+        self.idf = self.add_weight(
+            shape=(self.vocabulary_size,), initializer="ones", trainable=False, name="idf"
+        )
+
+    def set_document_frequency(self, df, n_documents):
+        """Set the IDF weights from document frequencies.
+
+        Parameters
+        ----------
+        df : array-like of shape (vocabulary_size,)
+            How many training documents contain each term.
+        n_documents : int
+            The number of training documents.
+        """
+        df = np.asarray(df, dtype=np.float64)
+        idf = np.log((1.0 + n_documents) / (1.0 + df)) + 1.0
+        self.idf.assign(idf.astype(self.idf.dtype))
+
+    def _tf(self, counts):
+        if not self.sublinear:
+            return counts
+        return tf.where(counts > 0, 1.0 + tf.math.log(tf.maximum(counts, 1.0)), 0.0)
+
+    def call(self, counts):
+        if isinstance(counts, tf.SparseTensor):
+            values = self._tf(tf.cast(counts.values, self.compute_dtype))
+            values = values * tf.gather(self.idf, counts.indices[:, 1])
+            if self.normalize:
+                rows = counts.indices[:, 0]
+                n_rows = tf.cast(counts.dense_shape[0], tf.int32)
+                squares = tf.math.unsorted_segment_sum(values * values, rows, n_rows)
+                values = values * tf.gather(tf.math.rsqrt(tf.maximum(squares, 1e-24)), rows)
+            return tf.SparseTensor(counts.indices, values, counts.dense_shape)
+        weights = self._tf(tf.cast(counts, self.compute_dtype)) * self.idf
+        if self.normalize:
+            weights = tf.math.l2_normalize(weights, axis=-1, epsilon=1e-24)
+        return weights
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            vocabulary_size=self.vocabulary_size,
+            sublinear=self.sublinear,
+            normalize=self.normalize,
+        )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="sklearn_imbal")
+class SparseConcatenate(keras.layers.Layer):
+    """Concatenate dense or sparse feature blocks along the last axis."""
+
+    def call(self, inputs):
+        if any(isinstance(block, tf.SparseTensor) for block in inputs):
+            blocks = [
+                block if isinstance(block, tf.SparseTensor) else tf.sparse.from_dense(block)
+                for block in inputs
+            ]
+            return tf.sparse.concat(axis=-1, sp_inputs=blocks)
+        return tf.concat(inputs, axis=-1)
+
+    def compute_output_shape(self, input_shapes):
+        width = sum(shape[-1] for shape in input_shapes)
+        return (*input_shapes[0][:-1], width)
+
+
+def resolve_ngrams(ngrams, analyzer, architecture):
+    """The n-gram sizes to use, as a tuple of ints.
+
+    ``None`` picks the default for the analyzer and architecture: word (1, 2)
+    for ``"tfidf"`` and ``"bag"``, word unigrams for ``"cnn"``, and character
+    (2, 3, 4, 5) for the character analyzers (characters alone for ``"cnn"``).
+    An int ``n`` means every size from 1 to ``n`` (Keras' convention); a
+    tuple lists the sizes.
+    """
+    if ngrams is None:
+        if analyzer == "word":
+            return (1,) if architecture == "cnn" else (1, 2)
+        return (1,) if architecture == "cnn" else (2, 3, 4, 5)
+    if isinstance(ngrams, (int, np.integer)):
+        return tuple(range(1, int(ngrams) + 1))
+    sizes = tuple(int(n) for n in ngrams)
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"ngrams must hold sizes >= 1, got {ngrams!r}.")
+    return tuple(sorted(set(sizes)))
+
+
+def make_text_vectorization(
+    *,
+    analyzer,
+    ngrams,
+    max_tokens,
+    lowercase=True,
+    output_mode="int",
+    sequence_length=None,
+    name=None,
+):
+    """A ``keras.layers.TextVectorization`` configured like a scikit-learn analyzer.
+
+    Parameters
+    ----------
+    analyzer : {"word", "char", "char_wb"}
+        Word tokens (punctuation stripped), character n-grams across the
+        text, or character n-grams inside word boundaries.
+    ngrams : tuple of int
+        The n-gram sizes (see :func:`resolve_ngrams`).
+    max_tokens : int or None
+        Vocabulary cap, the most frequent terms kept (includes the reserved
+        padding and out-of-vocabulary entries).
+    lowercase : bool, default=True
+        Whether to lowercase before splitting.
+    output_mode : {"int", "count"}, default="int"
+        Token ids padded to ``sequence_length`` (for embeddings), or sparse
+        per-document term counts (for TF-IDF).
+    sequence_length : int, default=None
+        Output length in ``"int"`` mode.
+    name : str, default=None
+        Layer name.
+
+    Returns
+    -------
+    layer : keras.layers.TextVectorization
+        Not yet adapted.
+    """
+    if analyzer == "word":
+        standardize = "lower_and_strip_punctuation" if lowercase else "strip_punctuation"
+        split, keras_ngrams = "whitespace", (None if ngrams == (1,) else ngrams)
+    else:
+        standardize = "lower" if lowercase else None
+        split = CharNgramSplitter(ngrams, word_boundaries=analyzer == "char_wb")
+        keras_ngrams = None
+    return keras.layers.TextVectorization(
+        max_tokens=max_tokens,
+        standardize=standardize,
+        split=split,
+        ngrams=keras_ngrams,
+        output_mode=output_mode,
+        output_sequence_length=sequence_length if output_mode == "int" else None,
+        sparse=output_mode == "count",
+        name=name,
+    )
+
+
+def _text_dataset(texts):
+    return tf.data.Dataset.from_tensor_slices(texts).batch(_ADAPT_BATCH)
+
+
+def adapt_text_vectorization(layer, texts):
+    """Learn ``layer``'s vocabulary from ``texts`` (a 1-D string tensor), in batches."""
+    layer.adapt(_text_dataset(texts))
+    return layer
+
+
+def document_frequency(layer, texts):
+    """How many of ``texts`` contain each term of an adapted count-mode ``layer``.
+
+    Parameters
+    ----------
+    layer : keras.layers.TextVectorization
+        Adapted, with ``output_mode="count"``.
+    texts : tf.Tensor of shape (n_samples,), dtype string
+        The training texts.
+
+    Returns
+    -------
+    df : ndarray of shape (vocabulary_size,), dtype=int64
+    """
+    size = layer.vocabulary_size()
+
+    @tf.function(reduce_retracing=True)
+    def count(batch):
+        counts = layer(batch)
+        columns = counts.indices[:, 1] if isinstance(counts, tf.SparseTensor) else (
+            tf.where(counts > 0)[:, 1]
+        )
+        return tf.math.bincount(
+            tf.cast(columns, tf.int32), minlength=size, maxlength=size, dtype=tf.int64
+        )
+
+    df = np.zeros(size, dtype=np.int64)
+    for batch in _text_dataset(texts):
+        df += count(batch).numpy()
+    return df

@@ -1,0 +1,40 @@
+"""Shared fixtures: small, seeded, imbalanced text data and fitted tiny models."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+SPAM_WORDS = ["free", "prize", "winner", "cash", "claim", "urgent", "offer", "txt", "call"]
+HAM_WORDS = ["lunch", "home", "later", "sorry", "mum", "meeting", "tonight", "thanks", "ok"]
+SHARED_WORDS = ["the", "you", "now", "to", "a", "is", "my", "and", "for", "at"]
+
+
+def make_texts(n_samples=240, minority=0.2, seed=0):
+    """Texts with a learnable but noisy signal: minority class uses 'spam' words."""
+    rng = np.random.RandomState(seed)
+    y = (rng.rand(n_samples) < minority).astype(int)
+    y[:2] = [0, 1]  # both classes present whatever the seed
+    texts = []
+    for label in y:
+        own = SPAM_WORDS if label else HAM_WORDS
+        other = HAM_WORDS if label else SPAM_WORDS
+        words = list(rng.choice(SHARED_WORDS, rng.randint(3, 7)))
+        words += list(rng.choice(own, rng.randint(1, 3)))
+        if rng.rand() < 0.3:
+            words.append(rng.choice(other))
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+    return np.array(texts, dtype=object), y
+
+
+@pytest.fixture(scope="session")
+def text_data():
+    return make_texts()
+
+
+@pytest.fixture(scope="session")
+def small_text_data():
+    return make_texts(n_samples=80, minority=0.25, seed=1)

@@ -1,0 +1,514 @@
+"""Behaviour of KerasTextClassifier: inputs, architectures, search, persistence."""
+
+import pickle
+import subprocess
+import sys
+
+import joblib
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+    cross_validate,
+)
+from sklearn.utils import get_tags
+
+from sklearn_imbal import KerasTextClassifier
+from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
+
+FAST = dict(epochs=4, batch_size=16, learning_rate=0.05, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(text_data):
+    X, y = text_data
+    return KerasTextClassifier(**FAST).fit(X, y)
+
+
+def test_is_a_scikit_learn_classifier_on_text():
+    clf = KerasTextClassifier()
+    tags = get_tags(clf)
+    assert is_classifier(clf)
+    assert tags.estimator_type == "classifier"
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert tags.target_tags.required
+
+
+def test_fit_learns_the_signal(fitted, text_data):
+    X, y = text_data
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert roc_auc_score(y, proba[:, 1]) > 0.95
+    assert set(fitted.predict(X)) <= {0, 1}
+    assert fitted.n_iter_ == 4 and len(fitted.history_["loss"]) == 4
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        list,
+        tuple,
+        lambda x: np.asarray(x, dtype=object),
+        lambda x: np.asarray(x, dtype=str),
+        pd.Series,
+        lambda x: pd.DataFrame({"text": x}),
+        lambda x: np.asarray(x, dtype=object).reshape(-1, 1),
+        lambda x: [[t] for t in x],
+    ],
+    ids=["list", "tuple", "object", "unicode", "series", "frame", "column", "nested"],
+)
+def test_every_text_container_gives_the_same_predictions(fitted, text_data, container):
+    X, _ = text_data
+    expected = fitted.predict_proba(list(X[:20]))
+    np.testing.assert_allclose(fitted.predict_proba(container(list(X[:20]))), expected)
+
+
+def test_single_document_predict(fitted):
+    proba = fitted.predict_proba(["claim your free prize"])
+    assert proba.shape == (1, 2)
+    assert fitted.predict(["claim your free prize"]).shape == (1,)
+
+
+def test_string_labels_and_multiclass(text_data):
+    X, y = text_data
+    rng = np.random.RandomState(0)
+    labels = np.where(y == 1, "spam", rng.choice(["ham", "work"], size=len(y)))
+    clf = KerasTextClassifier(**FAST).fit(X, labels)
+    assert list(clf.classes_) == ["ham", "spam", "work"]
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert set(clf.predict(X)) <= {"ham", "spam", "work"}
+    assert roc_auc_score(labels == "spam", proba[:, 1]) > 0.9
+
+
+def test_boolean_and_string_binary_labels(small_text_data):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**FAST).fit(X, np.where(y == 1, "spam", "ham"))
+    assert list(clf.classes_) == ["ham", "spam"]
+    clf = KerasTextClassifier(**FAST).fit(X, y.astype(bool))
+    assert clf.predict(X).dtype == bool
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(architecture="tfidf", analyzer="word"),
+        dict(architecture="tfidf", analyzer="char"),
+        dict(architecture="tfidf", analyzer=("char_wb", "word"), hidden_units=8),
+        dict(architecture="bag", analyzer="word", hidden_units=8, dropout=0.1),
+        dict(architecture="bag", analyzer="char_wb", ngrams=3),
+        dict(architecture="cnn", analyzer="word", hidden_units=16, sequence_length=12),
+    ],
+    ids=["tfidf-word", "tfidf-char", "tfidf-union-hidden", "bag", "bag-char", "cnn"],
+)
+def test_architectures_learn(text_data, params):
+    X, y = text_data
+    clf = KerasTextClassifier(**{**FAST, "epochs": 8, "learning_rate": 0.02}, **params)
+    clf.fit(X[:180], y[:180])
+    assert roc_auc_score(y[180:], clf.predict_proba(X[180:])[:, 1]) > 0.85
+
+
+def test_same_seed_same_predictions(small_text_data):
+    X, y = small_text_data
+    params = dict(FAST, architecture="bag", hidden_units=8, dropout=0.2)
+    first = KerasTextClassifier(**params).fit(X, y).predict_proba(X)
+    second = KerasTextClassifier(**params).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+    other = KerasTextClassifier(**{**params, "random_state": 1}).fit(X, y).predict_proba(X)
+    assert not np.array_equal(first, other)
+
+
+def _vocabulary(clf, analyzer="word"):
+    return set(clf.model_.get_layer(f"vectorize_{analyzer}").get_vocabulary())
+
+
+def test_vocabulary_comes_from_the_training_texts_only(small_text_data):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**FAST, analyzer="word").fit(X, y)
+    vocabulary = _vocabulary(clf)
+    assert "free" in vocabulary
+    assert "zanzibar" not in vocabulary
+    # An unseen word is out-of-vocabulary, not an error.
+    assert clf.predict_proba(["zanzibar zanzibar"]).shape == (1, 2)
+
+
+def test_cross_validation_folds_do_not_share_vocabulary(small_text_data):
+    X, y = small_text_data
+    X = X.copy()
+    X[::2] = [text + f" tok{i}" for i, text in enumerate(X[::2])]
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    result = cross_validate(
+        KerasTextClassifier(**FAST, analyzer="word"), X, y, cv=cv, return_estimator=True,
+        return_indices=True,
+    )
+    for estimator, test in zip(result["estimator"], result["indices"]["test"]):
+        vocabulary = _vocabulary(estimator)
+        test_only = {t.split()[-1] for t in X[test] if " tok" in t}
+        assert test_only and not test_only & vocabulary
+
+
+def test_early_stopping_holds_out_a_stratified_split(text_data):
+    X, y = text_data
+    X = X.copy()
+    clf = KerasTextClassifier(
+        **{**FAST, "epochs": 30}, analyzer="word", early_stopping=True,
+        validation_fraction=0.25, n_iter_no_change=2,
+    ).fit(X, y)
+    assert "val_loss" in clf.history_
+    assert 1 <= clf.best_epoch_ <= clf.n_iter_ <= 30
+    best = min(clf.history_["val_loss"])
+    assert clf.history_["val_loss"][clf.best_epoch_ - 1] == best
+
+
+def test_early_stopping_vocabulary_excludes_the_validation_texts():
+    X = np.array([f"common word{i}" for i in range(40)], dtype=object)
+    y = np.array([0, 1] * 20)
+    clf = KerasTextClassifier(
+        **FAST, analyzer="word", ngrams=1, early_stopping=True, validation_fraction=0.25
+    ).fit(X, y)
+    vocabulary = _vocabulary(clf)
+    unique_words = {f"word{i}" for i in range(40)}
+    # 10 of the 40 texts are held out; their unique word must be unknown.
+    assert len(unique_words - vocabulary) == 10
+
+
+def test_class_weight_moves_probability_to_the_minority(text_data):
+    X, y = text_data
+    plain = KerasTextClassifier(**FAST, analyzer="word").fit(X, y)
+    weighted = KerasTextClassifier(**FAST, analyzer="word", class_weight="balanced").fit(X, y)
+    assert weighted.predict_proba(X)[:, 1].mean() > plain.predict_proba(X)[:, 1].mean() + 0.05
+    keyed = KerasTextClassifier(**FAST, analyzer="word", class_weight={0: 1, 1: 4}).fit(X, y)
+    assert keyed.predict_proba(X)[:, 1].mean() > plain.predict_proba(X)[:, 1].mean()
+
+
+def test_sample_weight_zero_removes_influence(small_text_data):
+    X, y = small_text_data
+    weights = np.ones(len(y))
+    weights[y == 1] = 0.0
+    weights[np.flatnonzero(y == 1)[:2]] = 1.0  # keep two positives
+    clf = KerasTextClassifier(**FAST, analyzer="word").fit(X, y, sample_weight=weights)
+    full = KerasTextClassifier(**FAST, analyzer="word").fit(X, y)
+    assert clf.predict_proba(X)[:, 1].mean() < full.predict_proba(X)[:, 1].mean()
+
+
+def test_unicode_emoji_and_empty_texts_work(small_text_data):
+    X, y = small_text_data
+    extra = np.array(["", "😀🎉 free prize", "免费 奖品", "приз бесплатно", "   "], dtype=object)
+    X2 = np.concatenate([X, extra])
+    y2 = np.concatenate([y, [0, 1, 1, 1, 0]])
+    for analyzer in ("word", "char_wb"):
+        clf = KerasTextClassifier(**FAST, analyzer=analyzer).fit(X2, y2)
+        proba = clf.predict_proba(extra)
+        assert proba.shape == (5, 2) and np.all(np.isfinite(proba))
+
+
+def test_user_model_builder(small_text_data):
+    X, y = small_text_data
+    seen = {}
+
+    def build(meta, compile_kwargs, units=4):
+        seen["meta"] = meta
+        inputs = keras.Input(shape=(), dtype="string")
+        x = meta["text_vectorization"](inputs)
+        x = keras.layers.Embedding(meta["text_vectorization"].vocabulary_size(), 8)(x)
+        x = keras.layers.GlobalAveragePooling1D()(x)
+        x = keras.layers.Dense(units, activation="relu")(x)
+        model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
+        model.compile(**compile_kwargs)
+        return model
+
+    clf = KerasTextClassifier(model=build, model__units=3, analyzer="word", **FAST).fit(X, y)
+    assert seen["meta"]["n_classes_"] == 2
+    assert clf.model_.layers[-2].units == 3
+    assert clf.predict_proba(X).shape == (len(X), 2)
+
+
+def test_user_model_with_column_input(small_text_data):
+    X, y = small_text_data
+
+    def build(meta, compile_kwargs):
+        inputs = keras.Input(shape=(1,), dtype="string")
+        x = meta["text_vectorization"](inputs)
+        x = keras.layers.Embedding(meta["text_vectorization"].vocabulary_size(), 4)(x)
+        x = keras.layers.GlobalAveragePooling1D()(x)
+        return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
+
+    clf = KerasTextClassifier(model=build, analyzer="word", **FAST).fit(X, y)
+    assert clf.predict_proba(X[:3]).shape == (3, 2)
+
+
+def test_partial_fit_continues_training(small_text_data):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**FAST, analyzer="word")
+    clf.partial_fit(X, y, classes=[0, 1])
+    first = clf.predict_proba(X)
+    clf.partial_fit(X[y == 1], y[y == 1])
+    assert clf.n_iter_ == 2
+    assert clf.predict_proba(X)[:, 1].mean() > first[:, 1].mean()
+    with pytest.raises(ValueError, match="not among the classes"):
+        clf.partial_fit(X[:3], [0, 1, 7])
+
+
+def test_warm_start_keeps_the_model(small_text_data):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**FAST, analyzer="word", warm_start=True).fit(X, y)
+    model = clf.model_
+    clf.fit(X, y)
+    assert clf.model_ is model
+
+
+# ---------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize("scoring", ["roc_auc", "f1", "average_precision"])
+def test_grid_search_scores_are_finite(text_data, scoring):
+    """The scikeras trap: roc_auc silently NaN when is_classifier is False."""
+    X, y = text_data
+    search = GridSearchCV(
+        KerasTextClassifier(**FAST, analyzer="word", class_weight="balanced"),
+        {"hidden_units": [0, 4]},
+        scoring=scoring,
+        cv=3,
+        error_score="raise",
+    ).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and scores.max() > 0.5
+    assert isinstance(search.best_estimator_, KerasTextClassifier)
+
+
+def test_multimetric_search_with_refit_f1(text_data):
+    X, y = text_data
+    search = RandomizedSearchCV(
+        KerasTextClassifier(**FAST, analyzer="word", class_weight="balanced"),
+        {"learning_rate": [0.01, 0.05], "l2": [0.0, 1e-4]},
+        n_iter=2,
+        scoring=["f1", "roc_auc", "average_precision"],
+        refit="f1",
+        cv=3,
+        random_state=0,
+        error_score="raise",
+    ).fit(X, y)
+    for metric in ("f1", "roc_auc", "average_precision"):
+        assert np.all(np.isfinite(search.cv_results_[f"mean_test_{metric}"]))
+    assert search.best_index_ == np.argmax(search.cv_results_["mean_test_f1"])
+
+
+@pytest.mark.slow
+def test_grid_search_in_two_processes(text_data):
+    X, y = text_data
+    search = GridSearchCV(
+        KerasTextClassifier(**FAST, analyzer="word"),
+        {"l2": [0.0, 1e-4]},
+        scoring="roc_auc",
+        cv=2,
+        n_jobs=2,
+        error_score="raise",
+    ).fit(X, y)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_tuned_threshold_classifier_accepts_it(text_data):
+    X, y = text_data
+    tuned = TunedThresholdClassifierCV(
+        KerasTextClassifier(**FAST, analyzer="word"), scoring="f1", cv=3
+    ).fit(X, y)
+    assert 0.0 < tuned.best_threshold_ < 1.0
+    assert set(tuned.predict(X)) <= {0, 1}
+
+
+# ---------------------------------------------------------------- API
+
+
+def test_clone_get_params_set_params():
+    clf = KerasTextClassifier(hidden_units=3, optimizer__beta_1=0.8, random_state=2)
+    params = clf.get_params()
+    assert params["hidden_units"] == 3 and params["optimizer__beta_1"] == 0.8
+    copy = clone(clf)
+    assert copy.get_params() == params and copy is not clf
+    copy.set_params(hidden_units=5, optimizer__beta_1=0.7)
+    assert copy.hidden_units == 5 and copy.optimizer__beta_1 == 0.7
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        copy.set_params(hiden_units=2)
+    assert "hidden_units=3" in repr(clf)
+
+
+def test_routed_optimizer_and_loss_params_are_used(small_text_data):
+    X, y = small_text_data
+    clf = KerasTextClassifier(
+        **FAST, optimizer="sgd", optimizer__momentum=0.5, loss="BinaryCrossentropy",
+        loss__label_smoothing=0.1,
+    ).fit(X, y)
+    assert isinstance(clf.model_.optimizer, keras.optimizers.SGD)
+    assert clf.model_.optimizer.momentum == 0.5
+    assert clf.model_.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
+
+
+def test_fitted_estimator_html_repr(fitted):
+    from sklearn.utils import estimator_html_repr
+
+    assert "KerasTextClassifier" in estimator_html_repr(fitted)
+
+
+def test_pickle_and_joblib_round_trip(fitted, text_data, tmp_path):
+    X, _ = text_data
+    expected = fitted.predict_proba(X)
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict_proba(X), expected)
+    joblib.dump(fitted, tmp_path / "model.joblib")
+    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict_proba(X), expected)
+
+
+def test_predictions_equal_after_reload_in_a_new_process(fitted, text_data, tmp_path):
+    X, _ = text_data
+    joblib.dump(fitted, tmp_path / "model.joblib")
+    np.save(tmp_path / "expected.npy", fitted.predict_proba(X))
+    np.save(tmp_path / "texts.npy", X.astype(str))
+    script = (
+        "import joblib, numpy as np\n"
+        f"model = joblib.load({str(tmp_path / 'model.joblib')!r})\n"
+        f"texts = np.load({str(tmp_path / 'texts.npy')!r}).tolist()\n"
+        f"expected = np.load({str(tmp_path / 'expected.npy')!r})\n"
+        "np.testing.assert_array_equal(model.predict_proba(texts), expected)\n"
+        "print('same')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "same" in result.stdout
+
+
+def test_keras_model_exports_to_dot_keras(fitted, text_data, tmp_path):
+    X, _ = text_data
+    path = tmp_path / "model.keras"
+    fitted.model_.save(path)
+    reloaded = keras.saving.load_model(path)
+    np.testing.assert_allclose(
+        reloaded(tf.constant(X[:10].tolist())).numpy()[:, 0],
+        fitted.predict_proba(X[:10])[:, 1], rtol=1e-6,
+    )
+
+
+def test_unpickling_a_model_from_another_version_warns(fitted):
+    state = fitted.__getstate__()
+    state["_sklearn_imbal_version"] = "0.0.1"
+    clone_ = KerasTextClassifier.__new__(KerasTextClassifier)
+    with pytest.warns(ModelVersionWarning, match="0.0.1"):
+        clone_.__setstate__(state)
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError, match="not fitted"):
+        KerasTextClassifier().predict(["hello"])
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        ([], ValueError, "0 sample"),
+        (["ok", None, "x"], ValueError, r"X\[1\] is None"),
+        (["ok", float("nan"), "x"], ValueError, r"X\[1\] is NaN"),
+        (["ok", b"bytes", "x"], TypeError, r"X\[1\] is bytes"),
+        (["ok", 3, "x"], TypeError, r"X\[1\] has type int"),
+        (np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), ValueError, "shape"),
+        (pd.DataFrame({"a": ["x", "y", "z"], "b": ["x", "y", "z"]}), ValueError, "2 columns"),
+        (np.array([1.0, 2.0, 3.0]), TypeError, "numeric dtype"),
+        ("just one string", TypeError, "single str"),
+        (["ok", "bad \ud800 surrogate", "x"], ValueError, r"X\[1\] cannot be encoded"),
+    ],
+    ids=["empty", "none", "nan", "bytes", "int", "2d-numeric", "2-columns", "numeric",
+         "bare-string", "surrogate"],
+)
+def test_bad_text_input_errors(X, error, match):
+    with pytest.raises(error, match=match):
+        KerasTextClassifier(epochs=1).fit(X, [0, 1, 0][: len(X)] if len(X) else [])
+
+
+def test_bad_target_errors(small_text_data):
+    X, y = small_text_data
+    clf = KerasTextClassifier(epochs=1)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        clf.fit(X, y[:-1])
+    with pytest.raises(ValueError, match="single class"):
+        clf.fit(X, np.zeros(len(X)))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        clf.fit(X, np.linspace(0, 1, len(X)))
+    with pytest.raises(ValueError, match="sample_weight has shape"):
+        clf.fit(X, y, sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match="negative"):
+        clf.fit(X, y, sample_weight=-np.ones(len(X)))
+    with pytest.raises(ValueError, match="not classes of y"):
+        KerasTextClassifier(epochs=1, class_weight={0: 1, 5: 2}).fit(X, y)
+    with pytest.raises(ValueError, match="2 samples of every class"):
+        KerasTextClassifier(epochs=1, early_stopping=True).fit(X[:3], [0, 1, 0])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(modle__units=3), r"Did you mean 'model__units'"),
+        (dict(hiden_units=3), r"Did you mean 'hidden_units'"),
+        (dict(fit__batchsize=3), r"Did you mean 'fit__batch_size'"),
+        (dict(model__units=3), "none is set"),
+        (dict(architecture="rnn"), "architecture"),
+        (dict(analyzer=("word", "letters")), "analyzer must be one of"),
+        (dict(dropout=1.5), "dropout"),
+        (dict(loss="no_such_loss"), "Unknown loss"),
+        (dict(optimizer__no_such=1), "Invalid optimizer parameters"),
+    ],
+)
+def test_bad_parameters_are_named(small_text_data, params, match):
+    X, y = small_text_data
+    with pytest.raises(ValueError, match=match):
+        KerasTextClassifier(epochs=1, **params).fit(X, y)
+
+
+def test_user_builder_params_are_checked(small_text_data):
+    X, y = small_text_data
+
+    def build(meta, compile_kwargs, units=4):
+        raise AssertionError("not reached")
+
+    with pytest.raises(ValueError, match=r"\['units'\]"):
+        KerasTextClassifier(model=build, model__unit=3, epochs=1).fit(X, y)
+
+
+def test_diverging_loss_raises_and_leaves_the_estimator_unfitted(small_text_data):
+    X, y = small_text_data
+
+    def nan_loss(y_true, y_pred):
+        return tf.math.log(-tf.ones_like(y_pred[:, 0]))
+
+    clf = KerasTextClassifier(epochs=2, loss=nan_loss, random_state=0)
+    with pytest.raises(TrainingDivergedError, match="learning_rate"):
+        clf.fit(X, y)
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+def test_interrupted_fit_leaves_the_estimator_unfitted(small_text_data):
+    X, y = small_text_data
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise KeyboardInterrupt
+
+    clf = KerasTextClassifier(epochs=3, callbacks=[Interrupt()], random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert not hasattr(clf, "model_") and not hasattr(clf, "classes_")
+    clf.set_params(callbacks=None).fit(X, y)  # still usable
+    assert clf.predict(X).shape == y.shape
