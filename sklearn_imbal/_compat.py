@@ -9,6 +9,14 @@ module patches another library: each shim is a function our own classes call.
 # conventions imports them; importing them in one place means a rename in a
 # future scikit-learn release is fixed here only. Present since scikit-learn 1.2/1.3.
 from sklearn.base import _fit_context
+
+# scikit-learn's scorer class is private, but subclassing it is the only way to
+# build a scorer that both ``GridSearchCV`` (which calls ``scorer._score`` for
+# multi-metric scoring) and ``TunedThresholdClassifierCV`` (which reads the
+# scorer's metric, sign and kwargs) accept, with a readable repr and a warning
+# on infeasible final scores. ``_Scorer._score(method_caller, estimator, X,
+# y_true, **kwargs)`` has this signature since scikit-learn 1.4.
+from sklearn.metrics._scorer import _Scorer
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -22,6 +30,7 @@ __all__ = [
     "Interval",
     "Options",
     "StrOptions",
+    "_Scorer",
     "_fit_context",
     "classifier_tags",
     "validate_params",

@@ -1,6 +1,6 @@
 """Warnings and errors raised by sklearn_imbal."""
 
-__all__ = ["ModelVersionWarning", "TrainingDivergedError"]
+__all__ = ["InfeasibleConstraintWarning", "ModelVersionWarning", "TrainingDivergedError"]
 
 
 class ModelVersionWarning(UserWarning):
@@ -27,3 +27,12 @@ class ModelVersionWarning(UserWarning):
 
 class TrainingDivergedError(RuntimeError):
     """The training loss became NaN or infinite, so the model was discarded."""
+
+
+class InfeasibleConstraintWarning(UserWarning):
+    """A constraint scorer's constraint is not met by the predictions it scored.
+
+    Raised by :func:`sklearn_imbal.metrics.recall_at_precision` and
+    :func:`~sklearn_imbal.metrics.precision_at_recall` scorers when a final
+    score is ``-inf`` (e.g. a search's test fold where the precision falls short).
+    """
