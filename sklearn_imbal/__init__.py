@@ -15,6 +15,9 @@ from sklearn_imbal._version import __version__
 # Public name -> module that defines it; imported lazily (PEP 562).
 _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
+    "make_text_search": "sklearn_imbal.search",
+    "HoldoutThresholdClassifier": "sklearn_imbal.threshold",
+    "PriorCorrectedClassifier": "sklearn_imbal.threshold",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
     Options,
+    RealNotInt,
     StrOptions,
     validate_params,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "HasMethods",
     "Interval",
     "Options",
+    "RealNotInt",
     "StrOptions",
     "_Scorer",
     "_fit_context",

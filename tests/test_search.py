@@ -1,0 +1,218 @@
+"""make_text_search and threshold tuning of Keras text pipelines: finite scores,
+tuned thresholds, seeds, and no leakage between training, holdout and test data."""
+
+import numpy as np
+import pytest
+from imblearn.pipeline import Pipeline
+from sklearn.metrics import f1_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+    cross_validate,
+)
+
+from sklearn_imbal import KerasTextClassifier, make_text_search
+from sklearn_imbal.metrics import recall_at_precision
+from sklearn_imbal.sampling import TextRandomOverSampler
+from sklearn_imbal.threshold import HoldoutThresholdClassifier, PriorCorrectedClassifier
+
+FAST = dict(epochs=3, batch_size=16, learning_rate=0.05, analyzer="word")
+# Two candidates: sampler on, or off with balanced class weights.
+TINY_SPACE = [
+    {"estimator__sampler": [TextRandomOverSampler(random_state=0)],
+     "estimator__clf__class_weight": [None]},
+    {"estimator__sampler": ["passthrough"], "estimator__clf__class_weight": ["balanced"]},
+]
+RESAMPLED = []  # the texts every RecordingSampler.fit_resample call received
+
+
+class RecordingSampler(TextRandomOverSampler):
+    """TextRandomOverSampler that records the texts it is asked to resample."""
+
+    def fit_resample(self, X, y, **params):
+        RESAMPLED.append(np.asarray(X, dtype=object).copy())
+        return super().fit_resample(X, y, **params)
+
+
+def fast_search(**kwargs):
+    search = make_text_search(param_space=TINY_SPACE, cv=2, random_state=0, **kwargs)
+    prefix = "estimator__estimator__clf__" if kwargs.get("threshold_scoring", "f1") else (
+        "estimator__clf__"
+    )
+    return search.set_params(**{prefix + key: value for key, value in FAST.items()})
+
+
+def tagged(X):
+    """Append a token unique to each text, to trace where every text went."""
+    return np.array([f"{text} uniq{i}" for i, text in enumerate(X)], dtype=object)
+
+
+def vocabulary(pipeline):
+    classifier = pipeline.steps[-1][1]
+    return set(classifier.model_.get_layer("vectorize_word").get_vocabulary())
+
+
+def unique_tokens(texts):
+    return {text.split()[-1] for text in texts}
+
+
+# ---------------------------------------------------------------- the search
+@pytest.mark.parametrize("scoring", ["f1", "roc_auc"])
+def test_nested_search_scores_are_finite_and_predict_uses_threshold(text_data, scoring):
+    X, y = text_data
+    search = fast_search(scoring=scoring).fit(X, y)
+    assert isinstance(search, GridSearchCV)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and scores.max() > 0.5
+    best = search.best_estimator_
+    assert isinstance(best, TunedThresholdClassifierCV)
+    assert isinstance(best.estimator_, Pipeline)
+    assert isinstance(best.estimator_.named_steps["clf"], KerasTextClassifier)
+    proba = best.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(best.predict(X), (proba >= best.best_threshold_).astype(int))
+    np.testing.assert_array_equal(search.predict(X), best.predict(X))
+
+
+def test_sklearn_tuned_threshold_in_grid_search(text_data):
+    """The plain scikit-learn composition of DESIGN.md, with our sampler and classifier."""
+    X, y = text_data
+    pipe = Pipeline([("sampler", TextRandomOverSampler(random_state=0)),
+                     ("clf", KerasTextClassifier(**FAST, random_state=0))])
+    search = GridSearchCV(
+        TunedThresholdClassifierCV(pipe, scoring="f1", cv=2),
+        {"estimator__sampler": [TextRandomOverSampler(random_state=0), "passthrough"]},
+        scoring="roc_auc", cv=2, error_score="raise",
+    ).fit(X, y)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    best = search.best_estimator_
+    proba = best.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(best.predict(X), (proba >= best.best_threshold_).astype(int))
+
+
+def test_multimetric_search_refit_f1(text_data):
+    X, y = text_data
+    search = fast_search(scoring={"f1": "f1", "roc_auc": "roc_auc",
+                                  "rap": recall_at_precision(0.5)}, refit="f1").fit(X, y)
+    for name in ("f1", "roc_auc", "rap"):
+        assert np.all(np.isfinite(search.cv_results_[f"mean_test_{name}"]))
+    assert search.best_index_ == np.argmax(search.cv_results_["mean_test_f1"])
+
+
+def test_same_seed_same_search(text_data):
+    X, y = text_data
+    first, second = fast_search(), fast_search()
+    assert repr(first.get_params()) == repr(second.get_params())
+    first.fit(X, y)
+    second.fit(X, y)
+    assert repr(first.cv_results_["params"]) == repr(second.cv_results_["params"])
+    np.testing.assert_allclose(first.cv_results_["mean_test_score"],
+                               second.cv_results_["mean_test_score"], atol=1e-6)
+    assert first.best_estimator_.best_threshold_ == pytest.approx(
+        second.best_estimator_.best_threshold_, abs=1e-6)
+
+
+def test_choices_are_visible_in_get_params():
+    search = make_text_search()
+    params = search.get_params()
+    assert isinstance(search, RandomizedSearchCV) and params["n_iter"] == 4
+    assert params["estimator__scoring"] == "f1"
+    assert params["estimator__cv"] == 0.2 and params["estimator__refit"] is False
+    assert params["estimator__estimator__clf__epochs"] == 15
+    assert params["estimator__estimator__clf__architecture"] == "tfidf"
+    assert isinstance(params["cv"], StratifiedKFold) and params["cv"].shuffle
+    assert params["random_state"] == 0
+    large = make_text_search(budget="large")
+    assert isinstance(large, GridSearchCV)
+    assert large.get_params()["estimator__estimator__clf__epochs"] == 30
+
+
+def test_threshold_cv_int_is_tuned_threshold_with_refit():
+    search = make_text_search(threshold_cv=5)
+    assert search.estimator.cv == 5 and search.estimator.refit is True
+
+
+def test_roc_auc_threshold_objective_is_refused():
+    with pytest.raises(ValueError, match=r"threshold_scoring='roc_auc' cannot be a threshold"):
+        make_text_search(threshold_scoring="roc_auc")
+    with pytest.raises(ValueError, match=r"threshold_scoring='average_precision' cannot"):
+        make_text_search(scoring="f1", threshold_scoring="average_precision")
+
+
+def test_three_classes_get_a_clear_error(text_data):
+    X, y = text_data
+    y3 = np.where(np.arange(len(y)) % 5 == 0, 2, y)
+    pipe = Pipeline([("sampler", TextRandomOverSampler(random_state=0)),
+                     ("clf", KerasTextClassifier(**FAST))])
+    with pytest.raises(ValueError, match=r"binary classifier, but y has 3 classes \[0, 1, 2\]"):
+        HoldoutThresholdClassifier(pipe).fit(X, y3)
+    # Inside the search, the same message reaches the user.
+    with pytest.raises(ValueError, match=r"y has 3 classes"):
+        fast_search().fit(X, y3)
+
+
+def test_no_threshold_step_and_prior_correction(text_data):
+    X, y = text_data
+    plain = make_text_search(threshold_scoring=None, param_space={"clf__l2": [1e-4]}, cv=2)
+    assert isinstance(plain.estimator, Pipeline)
+    corrected = make_text_search(prior_correction=True, budget=1, cv=2,
+                                 param_space={"estimator__estimator__clf__l2": [1e-4]})
+    corrected.set_params(**{f"estimator__estimator__clf__{k}": v for k, v in FAST.items()})
+    corrected.fit(X, y)
+    best = corrected.best_estimator_
+    assert isinstance(best.estimator_, PriorCorrectedClassifier)
+    # Default pipeline over-samples to 1:1; the correction goes back to the real prior.
+    np.testing.assert_allclose(best.estimator_.trained_prior_, [0.5, 0.5])
+    assert best.predict_proba(X)[:, 1].mean() < 0.5
+
+
+# ---------------------------------------------------------------- leakage
+def test_threshold_is_tuned_on_texts_the_model_never_saw(text_data):
+    X, y = text_data
+    X = tagged(X)
+    pipe = Pipeline([("sampler", TextRandomOverSampler(random_state=0)),
+                     ("clf", KerasTextClassifier(**FAST, random_state=0))])
+    tuned = HoldoutThresholdClassifier(pipe, cv=0.25, store_cv_results=True).fit(X, y)
+    train, holdout = tuned.train_indices_, tuned.holdout_indices_
+    assert np.intersect1d(train, holdout).size == 0
+    words = vocabulary(tuned.estimator_)
+    assert unique_tokens(X[train]) & words
+    assert not unique_tokens(X[holdout]) & words
+    # The sweep scored estimator_ itself on the holdout.
+    proba = tuned.estimator_.predict_proba(X[holdout])[:, 1]
+    by_hand = [f1_score(y[holdout], proba >= t) for t in tuned.cv_results_["thresholds"]]
+    np.testing.assert_allclose(tuned.cv_results_["scores"], by_hand)
+
+
+def test_sampler_only_resamples_training_rows_and_vocabulary_excludes_test_fold(text_data):
+    X, y = text_data
+    X = tagged(X)
+    RESAMPLED.clear()
+    pipe = Pipeline([("sampler", RecordingSampler(random_state=0)),
+                     ("clf", KerasTextClassifier(**FAST, random_state=0))])
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    result = cross_validate(
+        HoldoutThresholdClassifier(pipe, random_state=0), X, y, cv=cv, scoring="f1",
+        return_estimator=True, return_indices=True,
+    )
+    # One resampling per fold, none at prediction (scoring, threshold sweep).
+    assert len(RESAMPLED) == 3
+    for tuned, test, resampled in zip(result["estimator"], result["indices"]["test"], RESAMPLED):
+        fold_train = np.setdiff1d(np.arange(len(y)), test)
+        model_train = fold_train[tuned.train_indices_]
+        holdout = fold_train[tuned.holdout_indices_]
+        # The sampler saw exactly the model's training rows: not the holdout,
+        # not the test fold.
+        assert set(resampled) == set(X[model_train])
+        words = vocabulary(tuned.estimator_)
+        assert not unique_tokens(X[test]) & words
+        assert not unique_tokens(X[holdout]) & words
+    assert np.all(np.isfinite(result["test_score"]))
+
+
+@pytest.mark.slow
+def test_search_in_two_processes(text_data):
+    X, y = text_data
+    search = fast_search(scoring="roc_auc", n_jobs=2).fit(X, y)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
