@@ -32,7 +32,14 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
-from sklearn_imbal._compat import Interval, StrOptions, _fit_context, classifier_tags
+from sklearn_imbal._compat import (
+    Interval,
+    LegacyTagsFor16,
+    SklearnTagsRoot,
+    StrOptions,
+    _fit_context,
+    classifier_tags,
+)
 from sklearn_imbal._version import __version__
 from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
 from sklearn_imbal.losses import get_loss
@@ -86,7 +93,7 @@ class _NonFiniteLossGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-class BaseKerasClassifier(KerasClassifier):
+class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
     """Base class of the sklearn_imbal Keras classifiers. Not for direct use.
 
     See :class:`~sklearn_imbal.KerasTextClassifier` for the parameters.
