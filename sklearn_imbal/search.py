@@ -13,32 +13,43 @@ from sklearn_imbal.threshold import (
 
 __all__ = ["BUDGETS", "make_text_search"]
 
-#: What each ``budget`` preset of :func:`make_text_search` means: the number of
-#: candidates drawn from the default space (None: every candidate) and the
-#: training epochs of each Keras fit.
+#: What each ``budget`` preset of :func:`make_text_search` means: the part of
+#: the default space searched (see :func:`default_space`) and the training
+#: epochs of each Keras fit. An int budget draws that many candidates at random
+#: from the "large" space, at 20 epochs.
 BUDGETS = {
-    "small": {"n_candidates": 4, "epochs": 15},
-    "medium": {"n_candidates": 8, "epochs": 20},
-    "large": {"n_candidates": None, "epochs": 30},
+    "small": {"space": "small", "epochs": 20},
+    "medium": {"space": "medium", "epochs": 20},
+    "large": {"space": "large", "epochs": 30},
 }
 
 
-def default_space(*, random_state=None, prefix="estimator__"):
+def default_space(budget="small", *, random_state=None, prefix="estimator__"):
     """The default hyperparameter space of :func:`make_text_search`.
 
-    Two sub-spaces (a list of dicts, as ``GridSearchCV`` takes), because a
-    sampler and ``class_weight="balanced"`` both rebalance the classes and
-    stacking them would over-correct:
+    Every candidate is an imbalanced-learn ``Pipeline([("sampler", ...),
+    ("clf", KerasTextClassifier(...))])``. The class imbalance is handled one of
+    three ways, never two at once (a sampler and balanced class weights would
+    over-correct): random over-sampling to 1:1 (``TextRandomOverSampler``);
+    ``class_weight="balanced"``; nothing (the tuned threshold alone).
 
-    * random over-sampling to 1:1 (``TextRandomOverSampler``), no class weights;
-    * no sampler, class weights ``None`` or ``"balanced"``.
-
-    Both explore ``l2`` (1e-5, 1e-4) and ``analyzer`` (``"char_wb"`` or
-    ``("char_wb", "word")``) of the ``"tfidf"`` architecture, the strongest on
-    the SMS spam benchmark (see ``docs/workflow.rst``).
+    ``"small"`` (6 candidates)
+        The three rebalancing ways x ``l2`` in (1.5e-4, 3e-4), all with the
+        ``"tfidf"`` architecture on ``char_wb`` 1-6-grams and
+        ``loss="squared_hinge"`` (LinearSVC's loss): the best family by
+        cross-validation on the SMS spam training part.
+    ``"medium"`` (9 candidates)
+        ``"small"`` plus the three rebalancing ways with cross-entropy
+        (``loss="binary_crossentropy"``, ``l2=1e-5``, its best penalty).
+    ``"large"`` (13 candidates)
+        ``"medium"`` plus the ``"bag"`` architecture (word 1-2-gram
+        embeddings, 64 hidden units, cross-entropy) and the ``"cnn"``
+        architecture over words, for each rebalancing way except over-sampling.
 
     Parameters
     ----------
+    budget : {"small", "medium", "large"}, default="small"
+        Which part of the space.
     random_state : int or None, default=None
         Seed of the sampler in the space.
     prefix : str, default="estimator__"
@@ -47,26 +58,47 @@ def default_space(*, random_state=None, prefix="estimator__"):
     Returns
     -------
     space : list of dict
-        Parameter grids keyed by the search's parameter names.
+        Parameter grids keyed by the search's parameter names, as
+        ``GridSearchCV(param_grid=...)`` takes them.
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import ParameterGrid
+    >>> from sklearn_imbal.search import default_space
+    >>> [len(ParameterGrid(default_space(b))) for b in ("small", "medium", "large")]
+    [6, 9, 13]
     """
     from sklearn_imbal.sampling import TextRandomOverSampler
 
-    common = {
-        f"{prefix}clf__l2": [1e-5, 1e-4],
-        f"{prefix}clf__analyzer": ["char_wb", ("char_wb", "word")],
-    }
-    return [
-        {
-            f"{prefix}sampler": [TextRandomOverSampler(random_state=random_state)],
-            f"{prefix}clf__class_weight": [None],
-            **common,
-        },
-        {
-            f"{prefix}sampler": ["passthrough"],
-            f"{prefix}clf__class_weight": [None, "balanced"],
-            **common,
-        },
+    if budget not in BUDGETS:
+        raise ValueError(f"budget must be one of {sorted(BUDGETS)}; got {budget!r}.")
+    sampler, clf = f"{prefix}sampler", f"{prefix}clf__"
+    rebalancing = [
+        {sampler: [TextRandomOverSampler(random_state=random_state)],
+         f"{clf}class_weight": [None]},
+        {sampler: ["passthrough"], f"{clf}class_weight": [None, "balanced"]},
     ]
+    tfidf = {f"{clf}architecture": ["tfidf"], f"{clf}analyzer": ["char_wb"],
+             f"{clf}ngrams": [6]}
+    space = [
+        {**way, **tfidf, f"{clf}loss": ["squared_hinge"], f"{clf}l2": [1.5e-4, 3e-4]}
+        for way in rebalancing
+    ]
+    if budget in ("medium", "large"):
+        space += [
+            {**way, **tfidf, f"{clf}loss": ["binary_crossentropy"], f"{clf}l2": [1e-5]}
+            for way in rebalancing
+        ]
+    if budget == "large":
+        embeddings = {f"{clf}analyzer": ["word"], f"{clf}loss": ["binary_crossentropy"],
+                      f"{clf}l2": [1e-5]}
+        space += [
+            {sampler: ["passthrough"], f"{clf}class_weight": [None, "balanced"], **embeddings,
+             f"{clf}architecture": ["bag"], f"{clf}ngrams": [2], f"{clf}hidden_units": [64]},
+            {sampler: ["passthrough"], f"{clf}class_weight": [None, "balanced"], **embeddings,
+             f"{clf}architecture": ["cnn"], f"{clf}ngrams": [1], f"{clf}hidden_units": [64]},
+        ]
+    return space
 
 
 def _n_candidates(space):
@@ -158,17 +190,25 @@ def make_text_search(
     param_space : "default", dict or list of dict, default="default"
         The hyperparameters searched, keyed as in ``search.get_params()``
         (``"estimator__clf__l2"``...; with ``threshold_scoring=None``,
-        ``"clf__l2"``; with ``prior_correction``, ``"estimator__estimator__clf__l2"``). ``"default"`` is :func:`default_space`:
-        sampler on (over-sample to 1:1) or off with ``class_weight`` None or
-        ``"balanced"``, ``l2`` in (1e-5, 1e-4), ``analyzer`` ``"char_wb"`` or
-        ``("char_wb", "word")``; 12 candidates.
+        ``"clf__l2"``; with ``prior_correction``,
+        ``"estimator__estimator__clf__l2"``). ``"default"`` is
+        :func:`default_space` for the budget.
     budget : {"small", "medium", "large"} or int, default="small"
-        How much to spend. ``"small"``: 4 candidates drawn at random from the
-        space, 15 epochs per fit; ``"medium"``: 8 candidates, 20 epochs;
-        ``"large"``: every candidate (a grid search), 30 epochs. An int is that
-        many candidates at 20 epochs. A space with no more candidates than the
-        budget is searched exhaustively (``GridSearchCV``), otherwise at random
-        (``RandomizedSearchCV``). Keras fits = candidates x ``cv`` + 1.
+        How much to spend; Keras fits = candidates x ``cv`` + 1 (with the
+        default ``threshold_cv``):
+
+        * ``"small"``: the 6 candidates of ``default_space("small")`` (three
+          ways to handle the imbalance x two L2 penalties; TF-IDF char
+          1-6-grams, squared hinge loss), 20 epochs per fit, a grid search:
+          19 fits, about 3 minutes on the SMS spam training part on 2 cores;
+        * ``"medium"``: 9 candidates (adds cross-entropy), 20 epochs;
+        * ``"large"``: 13 candidates (adds the ``"bag"`` and ``"cnn"``
+          architectures), 30 epochs;
+        * an int ``n``: ``n`` candidates drawn at random from the ``"large"``
+          space (``RandomizedSearchCV``), 20 epochs.
+
+        With a custom ``param_space``, a preset searches all of it at its
+        epochs, and an int draws that many candidates from it.
     cv : int or cross-validation splitter, default=3
         Model-selection folds; an int is a shuffled ``StratifiedKFold``.
     threshold_cv : float or int, default=0.2
@@ -209,6 +249,8 @@ def make_text_search(
     >>> search = make_text_search(scoring="roc_auc", budget=2, random_state=0)
     >>> type(search).__name__, search.n_iter
     ('RandomizedSearchCV', 2)
+    >>> type(make_text_search()).__name__
+    'GridSearchCV'
     >>> search.estimator.scoring, search.estimator.cv, search.estimator.refit
     ('f1', 0.2, False)
     >>> search.get_params()["estimator__estimator__clf__epochs"]
@@ -218,22 +260,30 @@ def make_text_search(
         ...
     ValueError: threshold_scoring='roc_auc' cannot be a threshold objective: ...
     """
+    from imblearn.pipeline import Pipeline
+
     from sklearn_imbal.keras import KerasTextClassifier
     from sklearn_imbal.sampling import TextRandomOverSampler
 
     if threshold_scoring is not None:
         check_threshold_scoring(threshold_scoring, name="threshold_scoring")
-    preset = BUDGETS[budget] if isinstance(budget, str) else {"n_candidates": budget, "epochs": 20}
+    if isinstance(budget, str):
+        space_name, epochs, n_iter = BUDGETS[budget]["space"], BUDGETS[budget]["epochs"], None
+    else:
+        space_name, epochs, n_iter = "large", 20, budget
 
-    from imblearn.pipeline import Pipeline
-
+    # The best candidate of the "small" space by cross-validation on the SMS
+    # spam training part; the space overrides these per candidate.
     classifier = KerasTextClassifier(
         architecture="tfidf",
         analyzer="char_wb",
-        l2=1e-5,
+        ngrams=6,
+        loss="squared_hinge",
+        l2=3e-4,
         learning_rate=0.02,
-        epochs=preset["epochs"],
+        epochs=epochs,
         batch_size=64,
+        class_weight=None,
         random_state=random_state,
     )
     estimator = Pipeline([
@@ -255,14 +305,14 @@ def make_text_search(
     else:
         prefix = prefix[len("estimator__"):]
 
-    space = default_space(random_state=random_state, prefix=prefix) \
-        if isinstance(param_space, str) else param_space
+    if isinstance(param_space, str):
+        space = default_space(space_name, random_state=random_state, prefix=prefix)
+    else:
+        space = param_space
     if isinstance(cv, Integral):
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     common = dict(scoring=scoring, cv=cv, refit=refit, n_jobs=n_jobs, verbose=verbose)
-    n_candidates = preset["n_candidates"]
-    spaces = space if isinstance(space, list) else [space]
-    if n_candidates is None or n_candidates >= _n_candidates(spaces):
+    if n_iter is None or n_iter >= _n_candidates(space if isinstance(space, list) else [space]):
         return GridSearchCV(estimator, space, **common)
-    return RandomizedSearchCV(estimator, space, n_iter=n_candidates,
-                              random_state=random_state, **common)
+    return RandomizedSearchCV(estimator, space, n_iter=n_iter, random_state=random_state,
+                              **common)

@@ -7,6 +7,7 @@ from imblearn.pipeline import Pipeline
 from sklearn.metrics import f1_score
 from sklearn.model_selection import (
     GridSearchCV,
+    ParameterGrid,
     RandomizedSearchCV,
     StratifiedKFold,
     TunedThresholdClassifierCV,
@@ -116,16 +117,19 @@ def test_same_seed_same_search(text_data):
 def test_choices_are_visible_in_get_params():
     search = make_text_search()
     params = search.get_params()
-    assert isinstance(search, RandomizedSearchCV) and params["n_iter"] == 4
+    assert isinstance(search, GridSearchCV) and len(ParameterGrid(params["param_grid"])) == 6
     assert params["estimator__scoring"] == "f1"
     assert params["estimator__cv"] == 0.2 and params["estimator__refit"] is False
-    assert params["estimator__estimator__clf__epochs"] == 15
-    assert params["estimator__estimator__clf__architecture"] == "tfidf"
+    assert params["estimator__random_state"] == 0
+    clf = "estimator__estimator__clf__"
+    assert params[clf + "epochs"] == 20 and params[clf + "random_state"] == 0
+    assert params[clf + "architecture"] == "tfidf" and params[clf + "loss"] == "squared_hinge"
     assert isinstance(params["cv"], StratifiedKFold) and params["cv"].shuffle
-    assert params["random_state"] == 0
     large = make_text_search(budget="large")
-    assert isinstance(large, GridSearchCV)
-    assert large.get_params()["estimator__estimator__clf__epochs"] == 30
+    assert len(ParameterGrid(large.param_grid)) == 13
+    assert large.get_params()[clf + "epochs"] == 30
+    drawn = make_text_search(budget=3)
+    assert isinstance(drawn, RandomizedSearchCV) and drawn.n_iter == 3
 
 
 def test_threshold_cv_int_is_tuned_threshold_with_refit():
