@@ -120,6 +120,7 @@ def _n_candidates(space):
         "cv": [Interval(Integral, 2, None, closed="left"), "cv_object"],
         "threshold_cv": [Interval(RealNotInt, 0, 1, closed="neither"),
                          Interval(Integral, 2, None, closed="left")],
+        "threshold_refit": ["boolean"],
         "prior_correction": ["boolean"],
         "refit": ["boolean", str, callable],
         "n_jobs": [Integral, None],
@@ -136,6 +137,7 @@ def make_text_search(
     budget="small",
     cv=3,
     threshold_cv=0.2,
+    threshold_refit=False,
     prior_correction=False,
     refit=True,
     n_jobs=None,
@@ -216,6 +218,12 @@ def make_text_search(
         threshold (one fit per candidate and fold; the model is trained on the
         rest). An int ``k`` tunes on ``k`` folds and refits, as
         ``TunedThresholdClassifierCV(cv=k)``: ``k + 1`` fits per candidate and fold.
+    threshold_refit : bool, default=False
+        With a float ``threshold_cv``: False keeps the model fitted on
+        ``1 - threshold_cv`` of the data (one fit per candidate and fold); True
+        refits it on all of it once the threshold is tuned (two fits). The
+        refitted model has seen 25% more data; on SMS spam this raised the test
+        F1 of the best configuration by about 0.01 (see ``docs/workflow.rst``).
     prior_correction : bool, default=False
         Wrap the pipeline in :class:`~sklearn_imbal.threshold.PriorCorrectedClassifier`
         so that ``predict_proba`` is calibrated for the real class prior after
@@ -299,7 +307,7 @@ def make_text_search(
             estimator,
             scoring=threshold_scoring,
             cv=threshold_cv,
-            refit=isinstance(threshold_cv, Integral),
+            refit=threshold_refit or isinstance(threshold_cv, Integral),
             random_state=random_state,
         )
     else:
