@@ -43,20 +43,31 @@ def _take_params(params, indices, n_samples):
     return taken
 
 
-def _check_binary(y, owner):
-    try:
-        return check_classification_target(y, len(y), binary_only=True)
-    except ValueError as exc:
-        if "supports binary targets only" not in str(exc):
-            raise
-        classes = np.unique(np.asarray(y))
+def _check_target(y, owner, *, binary):
+    """Validate y: clear messages for None, no sample, 1 class, and 3+ for a binary step."""
+    if y is None:
+        raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
+    y = np.asarray(y)
+    if y.shape[0] == 0:
+        raise ValueError(f"Found array with 0 sample(s) while {owner} requires at least 1: "
+                         "y is empty.")
+    y = check_classification_target(y, y.shape[0], min_classes=1)
+    classes = np.unique(y)
+    if classes.shape[0] == 1:
         raise ValueError(
-            f"{owner} tunes the decision threshold of a binary classifier, but y has "
-            f"{classes.shape[0]} classes {classes.tolist()[:10]}. A threshold does not "
-            "apply to multiclass problems: drop the threshold step (with "
-            "make_text_search, threshold_scoring=None) and select by a multiclass "
-            "score such as 'f1_macro'."
-        ) from None
+            f"y has 1 class ({classes[0]!r}); {owner} needs samples of both classes. "
+            "With a resampling or cross-validation step, use stratified splits."
+        )
+    if binary and classes.shape[0] > 2:
+        # The first sentence is the one scikit-learn's estimator checks expect.
+        raise ValueError(
+            f"Only binary classification is supported: {owner} tunes the decision "
+            f"threshold of a binary classifier, but y has {classes.shape[0]} classes "
+            f"{classes.tolist()[:10]}. A threshold does not apply to multiclass "
+            "problems: drop the threshold step (with make_text_search, "
+            "threshold_scoring=None) and select by a multiclass score such as 'f1_macro'."
+        )
+    return y
 
 
 def check_threshold_scoring(scoring, *, name="scoring"):
@@ -241,7 +252,7 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
         -------
         self : object
         """
-        _check_binary(y, type(self).__name__)
+        _check_target(y, type(self).__name__, binary=True)
         check_threshold_scoring(self.scoring)
         return super().fit(X, y, **params)
 
@@ -261,7 +272,7 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
         if splitter is None:
             return super()._fit(X, y, **params)
         routed = process_routing(self, "fit", **params)
-        n_samples = len(y)
+        n_samples = np.asarray(y).shape[0]
         # Drawn once and used for both the fit and the sweep: calling split()
         # again could draw another split (scikit-learn issue #33540).
         train, holdout = next(iter(splitter.split(X, y, **routed.splitter.split)))
@@ -442,8 +453,11 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         -------
         self : object
         """
-        y = check_classification_target(y, len(y))
+        y = _check_target(y, type(self).__name__, binary=False)
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimator_, name):
+                setattr(self, name, getattr(self.estimator_, name))
         classes = np.asarray(self.estimator_.classes_)
         counts = np.array([np.sum(y == label) for label in classes], dtype=np.float64)
         self.target_prior_ = self._check_prior(self.target_prior, "target_prior", counts)
@@ -493,4 +507,5 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         -------
         y_pred : ndarray of shape (n_samples,)
         """
+        check_is_fitted(self, "estimator_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
