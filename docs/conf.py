@@ -124,6 +124,25 @@ def _list_unlisted_pages(app, docname, source):
         source[0] += "\n.. toctree::\n   :maxdepth: 1\n\n" + "".join(f"   {p}\n" for p in missing)
 
 
+_OPTIONAL_DOC = re.compile(r":doc-if-present:`([^`<]+?)\s*<([^`>]+)>`")
+
+
+def _link_pages_if_present(app, docname, source):
+    """``:doc-if-present:`Title <page>``` becomes a link once ``page.rst`` exists.
+
+    Why: the user guide links pages that other people are still writing; until
+    a page lands its title is set in italics instead of a broken ``:doc:`` link
+    (which fails the -W build).
+    """
+
+    def replace(match):
+        title, target = match.group(1), match.group(2)
+        page = Path(app.srcdir) / f"{target.lstrip('/')}.rst"
+        return f":doc:`{title} <{target}>`" if page.is_file() else f"*{title}*"
+
+    source[0] = _OPTIONAL_DOC.sub(replace, source[0])
+
+
 def _skip_members_of_other_libraries(app, what, name, obj, skip, options):
     """Leave out class members that scikit-learn or scikeras define for us.
 
@@ -143,4 +162,5 @@ def _skip_members_of_other_libraries(app, what, name, obj, skip, options):
 def setup(app):
     app.connect("source-read", _document_unlisted_modules)
     app.connect("source-read", _list_unlisted_pages)
+    app.connect("source-read", _link_pages_if_present)
     app.connect("autodoc-skip-member", _skip_members_of_other_libraries)
