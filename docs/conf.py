@@ -153,7 +153,8 @@ def _skip_members_of_other_libraries(app, what, name, obj, skip, options):
     """
     if what != "class" or skip:
         return None
-    module = getattr(getattr(obj, "__func__", obj), "__module__", None)
+    function = obj.fget if isinstance(obj, property) else getattr(obj, "__func__", obj)
+    module = getattr(function, "__module__", None)
     if module is not None and not module.startswith("sklearn_imbal"):
         return True
     return None

@@ -88,9 +88,9 @@ ax.set_xticks(np.arange(len(metrics)) + width, [m.replace("_", "\n") for m in me
 ax.axhline(1 - y_test.mean(), color="grey", linestyle=":", linewidth=1)
 ax.text(len(metrics) - 0.5, 1 - y_test.mean(), "share of ham", va="bottom", ha="right",
         color="grey")
-ax.set_ylim(0, 1.05)
+ax.set_ylim(0, 1.2)
 ax.set_ylabel("score on held-out messages")
-ax.legend(loc="lower left")
+ax.legend(loc="upper center", ncols=3)
 
 # %%
 # The precision-recall view

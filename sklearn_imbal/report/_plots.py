@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 _MARKERS = ["o", "s", "^", "D", "v", "P"]
+_LINESTYLES = ["--", ":", "-."]
 
 # Shared constraints of the figure functions' common parameters.
 _SCORES = {"y_true": ["array-like"], "proba": ["array-like"], "pos_label": [Real, str, "boolean"]}
@@ -52,6 +53,13 @@ def _thresholds_to_mark(threshold):
             )
         marks.append((f"{label} ({value:.2f})", float(value)))
     return marks
+
+
+def _mark(ax, x, y, index, color, label):
+    """One operating point: the curve's colour, so several curves on one axes
+    stay paired with their marks; a shape per threshold."""
+    ax.plot(x, y, _MARKERS[index % len(_MARKERS)], color=color, markeredgecolor="black",
+            markersize=9, linestyle="none", label=label)
 
 
 def _axes(ax, **subplots_kwargs):
@@ -115,13 +123,15 @@ def plot_precision_recall_curve(y_true, proba, threshold=None, *, pos_label=1, n
     """
     y_true, proba, (_, positive) = check_binary_scores(y_true, proba, pos_label=pos_label)
     ax = _axes(ax)
+    first = len(ax.lines)
     PrecisionRecallDisplay.from_predictions(
         y_true, proba, pos_label=positive, name=name, ax=ax, plot_chance_level=True
     )
-    for (label, value), marker in zip(_thresholds_to_mark(threshold), _MARKERS * 9):
+    color = ax.lines[first].get_color()
+    for index, (label, value) in enumerate(_thresholds_to_mark(threshold)):
         precision, recall, _ = _rates(y_true, proba, value, positive)
-        ax.plot(recall, precision, marker, markersize=9, linestyle="none",
-                label=f"{label}: P={precision:.2f}, R={recall:.2f}")
+        _mark(ax, recall, precision, index, color,
+              f"{label}: P={precision:.2f}, R={recall:.2f}")
     ax.set_xlim(-0.01, 1.01)
     ax.set_ylim(-0.01, 1.01)
     ax.legend(loc="lower left")
@@ -164,13 +174,14 @@ def plot_roc_curve(y_true, proba, threshold=None, *, pos_label=1, name=None, ax=
     """
     y_true, proba, (_, positive) = check_binary_scores(y_true, proba, pos_label=pos_label)
     ax = _axes(ax)
+    first = len(ax.lines)
     RocCurveDisplay.from_predictions(
         y_true, proba, pos_label=positive, name=name, ax=ax, plot_chance_level=True
     )
-    for (label, value), marker in zip(_thresholds_to_mark(threshold), _MARKERS * 9):
+    color = ax.lines[first].get_color()
+    for index, (label, value) in enumerate(_thresholds_to_mark(threshold)):
         _, recall, fpr = _rates(y_true, proba, value, positive)
-        ax.plot(fpr, recall, marker, markersize=9, linestyle="none",
-                label=f"{label}: FPR={fpr:.3f}, TPR={recall:.2f}")
+        _mark(ax, fpr, recall, index, color, f"{label}: FPR={fpr:.3f}, TPR={recall:.2f}")
     ax.legend(loc="lower right")
     return ax.get_figure()
 
@@ -326,18 +337,18 @@ def plot_threshold_curve(y_true, proba, threshold=None, *, scoring="f1", thresho
                                    pos_label=pos_label)
     ax = _axes(ax)
     label = _scoring_name(scoring)
-    ax.plot(grid, scores, label=name or label)
+    (line,) = ax.plot(grid, scores, label=name or label)
     marks = _thresholds_to_mark(threshold)
     if marks:
         _, marked = threshold_curve(y_true, proba, scoring=scoring, pos_label=pos_label,
                                     thresholds=[value for _, value in marks])
         # threshold_curve sorts; match the scores back to the marks by value.
         by_value = dict(zip(sorted(value for _, value in marks), marked))
-        for index, ((text, value), marker) in enumerate(zip(marks, _MARKERS * 9)):
-            color = f"C{index + 1}"
-            ax.axvline(value, color=color, linestyle="--", linewidth=1)
-            ax.plot(value, by_value[value], marker, color=color, markersize=9,
-                    label=f"{text}: {label}={by_value[value]:.3f}")
+        for index, (text, value) in enumerate(marks):
+            ax.axvline(value, color=line.get_color(), linewidth=1,
+                       linestyle=_LINESTYLES[index % len(_LINESTYLES)])
+            _mark(ax, value, by_value[value], index, line.get_color(),
+                  f"{text}: {label}={by_value[value]:.3f}")
     ax.set_xlim(0, 1)
     ax.set_xlabel("Decision threshold (predict positive if probability >= threshold)")
     ax.set_ylabel(label)
