@@ -102,7 +102,8 @@ def _document_unlisted_modules(app, docname, source):
     for module in _public_modules():
         if f".. automodule:: {module}\n" not in source[0]:
             title = f"``{module}``"
-            source[0] += f"\n{title}\n{'-' * len(title)}\n\n.. automodule:: {module}\n   :members:\n"
+            underline = "-" * len(title)
+            source[0] += f"\n{title}\n{underline}\n\n.. automodule:: {module}\n   :members:\n"
 
 
 def _list_unlisted_pages(app, docname, source):

@@ -307,9 +307,24 @@ def test_write_report_leaves_no_partial_file_when_a_write_fails(scored, tmp_path
 
 def test_write_report_rejects_metadata_without_json_form_before_writing(scored, tmp_path):
     y, proba = scored
-    with pytest.raises(TypeError, match=r"report\['metadata'\]\['model'\] is a object"):
+    with pytest.raises(TypeError, match=r"report\['metadata'\]\['model'\] has type object"):
         write_report(tmp_path / "out", y, proba, 0.5, metadata={"model": object()})
     assert not (tmp_path / "out").exists()
+
+
+def test_write_report_rejects_unknown_scoring_before_writing(scored, tmp_path):
+    y, proba = scored
+    with pytest.raises(ValueError, match="'f2' is not a valid scoring value"):
+        write_report(tmp_path / "out", y, proba, 0.5, scoring="f2")
+    assert not (tmp_path / "out").exists()
+
+
+def test_summary_labels_are_the_labels_of_y_true():
+    summary = classification_summary(np.array([False, False, True]), [0.2, 0.6, 0.9], 0.5)
+    assert summary["labels"] == [False, True] and summary["pos_label"] is True
+    numpy_labels = classification_summary(np.array([3, 3, 7]), [0.2, 0.6, 0.9], 0.5,
+                                          pos_label=np.int64(7))
+    assert type(numpy_labels["pos_label"]) is int and numpy_labels["labels"] == [3, 7]
 
 
 def test_atomic_write_keeps_old_content_on_failure(tmp_path):
@@ -331,7 +346,7 @@ def test_to_jsonable_converts_numpy_and_rejects_unknown_types():
                          "c": np.array([[True, False]])})
     assert value == {"1": None, "a": [2, ["b"]], "c": [[True, False]]}
     assert json.loads(json.dumps(value)) == value
-    with pytest.raises(TypeError, match=r"value\['x'\]\[1\] is a complex"):
+    with pytest.raises(TypeError, match=r"value\['x'\]\[1\] has type complex"):
         to_jsonable({"x": [1, 2j]})
 
 

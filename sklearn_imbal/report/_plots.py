@@ -71,7 +71,13 @@ def _axes(ax, **subplots_kwargs):
 
 
 def _rates(y_true, proba, threshold, positive):
-    """Precision, recall and false-positive rate of ``proba >= threshold``."""
+    """Precision, recall and false-positive rate of ``proba >= threshold``.
+
+    With no predicted positive, precision is 1.0 here (where the
+    precision-recall curve ends, so the mark sits on the curve), while
+    :func:`classification_summary` reports 0.0 (scikit-learn's
+    ``zero_division=0``).
+    """
     actual = y_true == positive
     predicted = proba >= threshold
     tp = np.sum(actual & predicted)

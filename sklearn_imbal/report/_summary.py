@@ -37,7 +37,7 @@ def check_binary_scores(y_true, proba, *, pos_label=1):
     proba : ndarray of shape (n_samples,), dtype=float64
         The probabilities of ``pos_label``.
     labels : list
-        ``[negative_label, pos_label]``.
+        ``[negative_label, positive_label]``, as found in ``y_true``.
 
     Raises
     ------
@@ -70,9 +70,12 @@ def check_binary_scores(y_true, proba, *, pos_label=1):
             f"pos_label={pos_label!r} is not a label of y_true, whose labels are "
             f"{classes.tolist()}. Pass pos_label= one of them."
         )
-    negative = classes[0] if classes[1] == pos_label else classes[1]
+    # The labels as they are in y_true, as Python scalars (pos_label=1 may name
+    # the label True).
+    positive_index = 1 if classes[1] == pos_label else 0
+    negative, positive = (classes[1 - positive_index].item(), classes[positive_index].item())
     if proba.ndim == 2:
-        proba = proba[:, 1 if classes[1] == pos_label else 0]
+        proba = proba[:, positive_index]
     if not np.all(np.isfinite(proba)):
         raise ValueError("proba contains NaN or infinity.")
     if proba.size and (proba.min() < 0 or proba.max() > 1):
@@ -82,8 +85,7 @@ def check_binary_scores(y_true, proba, *, pos_label=1):
             "(e.g. LinearSVC) are not probabilities: calibrate them first "
             "(sklearn.calibration.CalibratedClassifierCV)."
         )
-    return y_true, proba, [negative.item() if hasattr(negative, "item") else negative,
-                           pos_label]
+    return y_true, proba, [negative, positive]
 
 
 def _ratio(numerator, denominator):
@@ -306,6 +308,6 @@ def to_jsonable(value, *, _path="value"):
         items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
         return [to_jsonable(v, _path=f"{_path}[{i}]") for i, v in enumerate(items)]
     raise TypeError(
-        f"{_path} is a {type(value).__name__}, which has no JSON form; pass str, "
+        f"{_path} has type {type(value).__name__}, which has no JSON form; pass str, "
         "numbers, bool, None, lists or dicts of them (or numpy arrays and scalars)."
     )

@@ -7,6 +7,8 @@ import tempfile
 from numbers import Integral, Real
 from pathlib import Path
 
+from sklearn.metrics import get_scorer
+
 from sklearn_imbal._compat import Interval, StrOptions, validate_params
 from sklearn_imbal._version import __version__
 from sklearn_imbal.report._plots import (
@@ -174,6 +176,7 @@ def write_report(output_dir, y_true, proba, threshold, *, pos_label=1, scoring="
     unknown = sorted(set(figures) - set(FIGURES))
     if unknown:
         raise ValueError(f"Unknown figure name(s) {unknown}; choose from {list(FIGURES)}.")
+    get_scorer(scoring)  # an unknown scoring name fails here, before any file is written
     summary = classification_summary(y_true, proba, threshold, pos_label=pos_label)
     # Convert before writing anything, so a metadata value with no JSON form
     # fails the call without leaving figures behind.
