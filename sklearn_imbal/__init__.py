@@ -16,8 +16,6 @@ from sklearn_imbal._version import __version__
 _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
     "make_text_search": "sklearn_imbal.search",
-    "HoldoutThresholdClassifier": "sklearn_imbal.threshold",
-    "PriorCorrectedClassifier": "sklearn_imbal.threshold",
 }
 
 __all__ = ["__version__", *_LAZY]
