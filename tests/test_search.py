@@ -133,9 +133,11 @@ def test_choices_are_visible_in_get_params():
     assert isinstance(drawn, RandomizedSearchCV) and drawn.n_iter == 3
 
 
-def test_threshold_cv_int_is_tuned_threshold_with_refit():
+def test_threshold_modes():
     search = make_text_search(threshold_cv=5)
     assert search.estimator.cv == 5 and search.estimator.refit is True
+    search = make_text_search(threshold_refit=True)
+    assert search.estimator.cv == 0.2 and search.estimator.refit is True
 
 
 def test_roc_auc_threshold_objective_is_refused():
