@@ -399,6 +399,8 @@ class BaseKerasClassifier(KerasClassifier):
                 self._initialize_callbacks()
             self._train(X, y_encoded, sample_weight, train, validation,
                         epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
+            # Created now so that predicting does not change the estimator's state.
+            self._predict_function()
         except BaseException:
             # An error or an interrupt (Ctrl-C) must not leave a half-fitted estimator.
             self._clear_fitted_state()

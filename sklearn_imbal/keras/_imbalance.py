@@ -180,4 +180,7 @@ def balanced_index_batches(indices, codes, shares, *, batch_size, seed):
     n_batches = math.ceil(len(indices) / batch_size)
     one_batch = np.repeat(np.arange(len(present), dtype=np.int64), counts)
     choice = tf.data.Dataset.from_tensor_slices(np.tile(one_batch, n_batches))
-    return tf.data.Dataset.choose_from_datasets(streams, choice).batch(batch_size)
+    batches = tf.data.Dataset.choose_from_datasets(streams, choice).batch(batch_size)
+    # The per-class streams repeat forever, so tf.data cannot infer the length;
+    # Keras needs it to size an epoch without warning that data ran out.
+    return batches.apply(tf.data.experimental.assert_cardinality(n_batches))
