@@ -39,7 +39,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 
-from sklearn_imbal._compat import Interval, StrOptions, _fit_context, classifier_tags
+from sklearn_imbal._compat import (
+    Interval,
+    LegacyTagsFor16,
+    SklearnTagsRoot,
+    StrOptions,
+    _fit_context,
+    classifier_tags,
+)
 from sklearn_imbal._version import __version__
 from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
 from sklearn_imbal.keras._imbalance import (
@@ -99,7 +106,7 @@ class _NonFiniteLossGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-class BaseKerasClassifier(KerasClassifier):
+class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
     """Base class of the sklearn_imbal Keras classifiers. Not for direct use.
 
     See :class:`~sklearn_imbal.KerasTextClassifier` for the parameters.
