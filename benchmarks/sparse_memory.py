@@ -22,7 +22,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GB = 1024**3
+GIB = 1024**3
 
 
 def current_rss():
@@ -129,10 +129,10 @@ def main():
         ("child PEAK RSS (getrusage, measured by parent)", peak_children),
     ]
     for name, value in rows:
-        print(f"{name:<50} {value / GB:8.2f} GB")
+        print(f"{name:<50} {value / GIB:8.2f} GiB")
     print()
     print(f"peak RSS / dense float32 size: {peak_children / dense_bytes:.3f}   "
-          f"(peak {'<' if peak_children < 2 * GB else '>='} 2 GB target)")
+          f"(peak {'<' if peak_children < 2 * GIB else '>='} 2 GiB target)")
 
 
 if __name__ == "__main__":

@@ -181,10 +181,10 @@ def test_balanced_batches_are_redrawn_every_epoch_and_seeded():
     again = KerasVectorClassifier(hidden_units=0, batch_size=16, batch_sampling="balanced",
                                   random_state=0).initialize(X, y)
     same = _index_batches(again, X, y)
-    assert all(np.array_equal(a, b) for a, b in zip(first, same))
+    assert all(np.array_equal(a, b) for a, b in zip(first, same, strict=True))
     other = KerasVectorClassifier(hidden_units=0, batch_size=16, batch_sampling="balanced",
                                   random_state=1).initialize(X, y)
-    assert not all(np.array_equal(a, b) for a, b in zip(first, _index_batches(other, X, y)))
+    assert not all(np.array_equal(a, b) for a, b in zip(first, _index_batches(other, X, y), strict=True))
 
 
 def test_balanced_batches_only_draw_the_training_indices():
