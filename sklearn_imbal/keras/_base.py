@@ -589,18 +589,24 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         return len(inputs[0].shape)
 
     def _predict_function(self):
-        """A traced ``tf.function`` calling the model: no ``Model.predict`` overhead."""
+        """The model traced once for this fitted model: no ``Model.predict`` overhead.
+
+        A concrete function is traced explicitly, not through ``tf.function``
+        calls: TensorFlow counts call-time retracing per Python function, and
+        one trace per fitted model (a search fits many) would otherwise log
+        "triggered tf.function retracing" warnings.
+        """
         cache = getattr(self, "_predict_fn_cache", None)
         if cache is not None and cache[0] is self.model_:
             return cache[1]
         model = self.model_
 
-        @tf.function(input_signature=[self._input_signature()], reduce_retracing=True)
         def predict(batch):
             return model(self._as_model_input(batch), training=False)
 
-        self._predict_fn_cache = (model, predict)
-        return predict
+        concrete = tf.function(predict).get_concrete_function(self._input_signature())
+        self._predict_fn_cache = (model, concrete)
+        return concrete
 
     def _predict_raw(self, X, **kwargs):
         if not self.__sklearn_is_fitted__():
