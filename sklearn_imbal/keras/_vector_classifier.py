@@ -124,7 +124,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
         The number of classes.
     n_features_in_ : int
         The number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The column names, when ``fit`` got a DataFrame with string column names.
     history_ : dict of list
         Per-epoch Keras logs (``loss``, ``val_loss``...).
