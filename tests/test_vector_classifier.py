@@ -107,7 +107,7 @@ def test_smote_pipeline_in_grid_search_and_threshold_tuning(text_data):
         pipe,
         {"sampler": [SMOTE(random_state=0), "passthrough"],
          "clf__loss": ["binary_crossentropy", "auc"]},
-        scoring="roc_auc", cv=3, error_score="raise",
+        scoring="roc_auc", cv=2, error_score="raise",
     ).fit(texts, y)
     scores = search.cv_results_["mean_test_score"]
     assert np.all(np.isfinite(scores)) and scores.min() > 0.8
