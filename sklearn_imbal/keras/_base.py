@@ -309,8 +309,9 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
-            Training inputs.
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
+            Training inputs: texts for ``KerasTextClassifier``; a numeric array,
+            DataFrame or scipy sparse matrix for ``KerasVectorClassifier``.
         y : array-like of shape (n_samples,)
             Class labels (binary or multiclass; int, str or bool).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -335,7 +336,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
         y : array-like of shape (n_samples,)
         classes : array-like of shape (n_classes,), default=None
             All the classes, needed on the first call if its y lacks some.
@@ -356,7 +357,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
         y : array-like of shape (n_samples,)
 
         Returns
@@ -635,7 +636,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
 
         Returns
         -------
@@ -656,7 +657,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
 
         Returns
         -------

@@ -11,7 +11,12 @@ from numbers import Real
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["balanced_index_batches", "class_weight_per_class", "shuffled_index_batches"]
+__all__ = [
+    "balanced_index_batches",
+    "class_shares",
+    "class_weight_per_class",
+    "shuffled_index_batches",
+]
 
 
 def class_weight_per_class(class_weight, classes, y, *, beta=0.999):
