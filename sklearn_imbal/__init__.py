@@ -16,6 +16,7 @@ from sklearn_imbal._version import __version__
 _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
     "make_text_search": "sklearn_imbal.search",
+    "KerasVectorClassifier": "sklearn_imbal.keras",
 }
 
 __all__ = ["__version__", *_LAZY]
