@@ -251,6 +251,9 @@ def test_label_containers_and_dtypes_are_kept(cls, small_text_data):
     labels = pd.Series(np.where(y == 1, "spam", "ham"), name="label", dtype="category")
     _, y_cat = sampler.fit_resample(X, labels)
     assert y_cat.name == "label" and isinstance(y_cat.dtype, pd.CategoricalDtype)
+    # A one-column label array is accepted and comes back 1-D, as in imblearn.
+    _, y_column = clone(sampler).fit_resample(X, y.reshape(-1, 1))
+    assert y_column.shape == (len(y_column),)
     # One-vs-all binarized labels, as imbalanced-learn accepts them, come back so.
     onehot = np.eye(2, dtype=int)[y]
     _, y_onehot = clone(sampler).fit_resample(X, onehot)
@@ -319,6 +322,10 @@ def test_inconsistent_lengths_and_bad_targets(cls):
         cls().fit_resample(X, [0, 1, 0])
     with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
         cls().fit_resample(X, None)
+    with pytest.raises(ValueError, match="Found array with 0 sample.* y is empty"):
+        cls().fit_resample([], [])
+    with pytest.raises(ValueError, match="Found array with 0 sample.* X is empty"):
+        cls().fit_resample([], [0, 1])
     with pytest.raises(ValueError, match="Unknown label type: 'continuous'"):
         cls().fit_resample(X, [0.1, 0.5, 0.7, 0.2])
     with pytest.raises(ValueError, match="Multilabel and multioutput targets are not supported"):

@@ -7,7 +7,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 
 from sklearn_imbal._compat import Interval, StrOptions
-from sklearn_imbal.sampling._base import _TextSamplerMixin
+from sklearn_imbal.sampling._base import _plain, _TextSamplerMixin
 from sklearn_imbal.sampling._docstrings import RANDOM_STATE, SHUFFLE
 from sklearn_imbal.sampling._edits import (
     OPERATIONS,
@@ -67,6 +67,16 @@ class _TextEditor:
             return None
         return text
 
+    def _cannot_edit_error(self, label, index):
+        hint = "" if "mix" in self.operations else ", include 'mix'"
+        return ValueError(
+            f"TextAugmentOverSampler could not edit the texts of class {_plain(label)!r} "
+            f"into new texts in {_MAX_ATTEMPTS} attempts (e.g. {self.texts[index]!r:.60}): "
+            "they are empty, too short or identical, or the class has a single text, "
+            f"for the operations {list(self.operations)}. Set allow_duplicates=True to "
+            f"fall back to verbatim copies{hint}, or remove such texts."
+        )
+
     def generate(self, members, n_new, label, allow_duplicates):
         """``n_new`` texts edited from the texts at ``members``, and their sources."""
         rng = self.rng
@@ -92,14 +102,7 @@ class _TextEditor:
             accepted = accepted or repeat
             if accepted is None:
                 if not allow_duplicates:
-                    raise ValueError(
-                        f"TextAugmentOverSampler could not edit the texts of class "
-                        f"{label!r} into new texts in {_MAX_ATTEMPTS} attempts (e.g. "
-                        f"{self.texts[scheduled]!r:.60}): they are empty, too short or "
-                        f"identical for the operations {list(self.operations)}. Set "
-                        "allow_duplicates=True to fall back to verbatim copies, include "
-                        "'mix', or remove such texts."
-                    )
+                    raise self._cannot_edit_error(label, scheduled)
                 accepted = (self.texts[scheduled], scheduled)
             self.generated.add(accepted[0])
             new_texts.append(accepted[0])

@@ -127,6 +127,10 @@ class _TextSamplerMixin:
         y_1d, binarized = check_target_type(
             y if hasattr(y, "shape") else np.asarray(y), indicate_one_vs_all=True
         )
+        if len(y_1d) == 0:
+            raise ValueError(
+                "Found array with 0 sample(s) while a minimum of 1 is required: y is empty."
+            )
         y_1d = check_classification_target(y_1d, len(y_1d), min_classes=1)
         classes = np.unique(y_1d)
         if classes.shape[0] < 2:
