@@ -227,3 +227,19 @@ def test_bad_augmentation_parameters_are_named(spam_ham, params, error, match):
     X, y = spam_ham
     with pytest.raises(error, match=match):
         TextAugmentOverSampler(**params).fit_resample(X, y)
+
+
+def test_mix_takes_spans_from_texts_of_the_same_kind_only():
+    chinese = ["免费领取大奖立即回复", "恭喜您中奖了请点击链接", "点击领取您的奖品"]
+    thai = ["ได้รับรางวัลฟรีกดลิงก์เลย", "รับรางวัลฟรีวันนี้"]
+    russian = ["Бесплатный приз, ответьте сейчас", "Вы выиграли приз, позвоните"]
+    X = chinese + thai + russian + ["ok", "see you", "later", "home", "bye", "yes", "no",
+                                    "sure", "fine", "cool", "thanks", "k", "hi", "good"]
+    y = [1] * 7 + [0] * 14
+    _, _, _, new, sources = augment(X, y, operations="mix", sampling_strategy={1: 21})
+    for group in (chinese, thai, russian):
+        lent = {g for text in group for g in graphemes(text)} | {w for t in group for w in t.split()}
+        for text, source in zip(new, sources):
+            if X[source] in group:
+                pieces = set(graphemes(text)) if group is not russian else set(text.split())
+                assert pieces <= lent, (X[source], text)

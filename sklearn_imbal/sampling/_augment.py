@@ -13,8 +13,8 @@ from sklearn_imbal.sampling._edits import (
     OPERATIONS,
     UNITS,
     normalize_whitespace,
-    resolve_unit,
     split_units,
+    text_kind,
 )
 
 __all__ = ["TextAugmentOverSampler"]
@@ -38,6 +38,7 @@ class _TextEditor:
         self.originals = {normalize_whitespace(t) for t in texts}
         self.generated = set()
         self._units = {}
+        self._kinds = {}
 
     def _split(self, index, unit):
         key = (index, unit)
@@ -45,17 +46,27 @@ class _TextEditor:
             self._units[key] = split_units(self.texts[index], unit)
         return self._units[key]
 
-    def edit(self, source, members):
-        """One random edit of ``texts[source]``; None if it gave nothing new."""
+    def kind(self, index):
+        if index not in self._kinds:
+            self._kinds[index] = text_kind(self.texts[index], self.unit)
+        return self._kinds[index]
+
+    def edit(self, source, partners):
+        """One random edit of ``texts[source]``; None if it gave nothing new.
+
+        ``partners`` are the texts of the class of the same kind as the source
+        (same unit, same script family): a Chinese text never receives a span of
+        a Russian one.
+        """
         rng = self.rng
-        unit = resolve_unit(self.texts[source], self.unit)
+        unit = self.kind(source)[0]
         units, joiner = self._split(source, unit)
         if not units:
             return None
         name = self.operations[rng.randint(len(self.operations))]
         partner = None
         if name == "mix":
-            other = members[rng.randint(len(members))]
+            other = partners[rng.randint(len(partners))]
             if self.texts[other] == self.texts[source]:
                 return None
             partner = self._split(other, unit)[0]
@@ -83,6 +94,9 @@ class _TextEditor:
         # Every text of the class serves as a source about equally often.
         rounds = -(-n_new // len(members))
         schedule = np.concatenate([rng.permutation(members) for _ in range(rounds)])[:n_new]
+        kinds = {}
+        for index in members:
+            kinds.setdefault(self.kind(index), []).append(index)
         new_texts, sources = [], []
         for scheduled in schedule:
             accepted = repeat = None
@@ -91,7 +105,7 @@ class _TextEditor:
                     scheduled if attempt < _MAX_ATTEMPTS // 2
                     else members[rng.randint(len(members))]
                 )
-                text = self.edit(source, members)
+                text = self.edit(source, kinds[self.kind(source)])
                 if text is None:
                     continue
                 if text not in self.generated:

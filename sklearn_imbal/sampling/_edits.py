@@ -13,23 +13,27 @@ passed in, so one seed gives the same texts on every platform.
 
 import unicodedata
 
-__all__ = ["OPERATIONS", "UNITS", "graphemes", "normalize_whitespace", "split_units"]
+__all__ = [
+    "OPERATIONS", "UNITS", "graphemes", "normalize_whitespace", "resolve_unit", "split_units",
+    "text_kind",
+]
 
 UNITS = ("auto", "word", "char")
 
-# Scripts written without spaces between words: editing them word by word would
-# edit whole sentences. (Korean uses spaces and is edited by word.)
+# Scripts written without spaces between words, by family: editing them word by
+# word would edit whole sentences. (Korean uses spaces and is edited by word.)
 _UNSPACED_RANGES = (
-    (0x0E00, 0x0EFF),  # Thai, Lao
-    (0x1000, 0x109F),  # Myanmar
-    (0x1780, 0x17FF),  # Khmer
-    (0x3040, 0x30FF),  # Hiragana, Katakana
-    (0x31F0, 0x31FF),  # Katakana phonetic extensions
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0xFF66, 0xFF9F),  # half-width Katakana
-    (0x20000, 0x3134F),  # CJK extensions B-G
+    (0x0E00, 0x0E7F, "thai"),
+    (0x0E80, 0x0EFF, "lao"),
+    (0x1000, 0x109F, "myanmar"),
+    (0x1780, 0x17FF, "khmer"),
+    (0x3040, 0x30FF, "cjk"),  # Hiragana, Katakana
+    (0x31F0, 0x31FF, "cjk"),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF, "cjk"),  # CJK extension A
+    (0x4E00, 0x9FFF, "cjk"),  # CJK unified ideographs
+    (0xF900, 0xFAFF, "cjk"),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9F, "cjk"),  # half-width Katakana
+    (0x20000, 0x3134F, "cjk"),  # CJK extensions B-G
 )
 _ZWJ = "\u200d"
 
@@ -79,23 +83,32 @@ def graphemes(text):
     return clusters
 
 
-def _is_unspaced_script(text):
+def _unspaced_script(text):
+    """The family of scripts without spaces most of ``text`` is written in, or None."""
     letters = [c for c in text if not c.isspace()]
-    if not letters:
-        return False
-    unspaced = sum(
-        any(low <= ord(c) <= high for low, high in _UNSPACED_RANGES) for c in letters
-    )
-    return unspaced > len(letters) / 2
+    counts = {}
+    for char in letters:
+        code = ord(char)
+        for low, high, family in _UNSPACED_RANGES:
+            if low <= code <= high:
+                counts[family] = counts.get(family, 0) + 1
+                break
+    family = max(counts, key=counts.get, default=None)
+    return family if family and sum(counts.values()) > len(letters) / 2 else None
 
 
 def resolve_unit(text, unit):
     """The unit ``"word"`` or ``"char"`` a text is edited by, for ``unit="auto"``."""
     if unit != "auto":
         return unit
-    if _is_unspaced_script(text) or len(text.split()) < 2:
+    if _unspaced_script(text) or len(text.split()) < 2:
         return "char"
     return "word"
+
+
+def text_kind(text, unit):
+    """``(unit, unspaced script family)``: texts of one kind can lend each other spans."""
+    return resolve_unit(text, unit), _unspaced_script(text)
 
 
 def split_units(text, unit):
