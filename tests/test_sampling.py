@@ -26,8 +26,8 @@ from sklearn_imbal.sampling import (
 )
 
 # A tiny, fast Keras model that still learns the fixtures' signal.
-TINY = dict(architecture="bag", analyzer="word", ngrams=1, embedding_dim=8, epochs=4,
-            batch_size=16, learning_rate=0.05, random_state=0)
+TINY = {"architecture": "bag", "analyzer": "word", "ngrams": 1, "embedding_dim": 8,
+        "epochs": 4, "batch_size": 16, "learning_rate": 0.05, "random_state": 0}
 
 SAMPLERS = [TextRandomOverSampler, TextRandomUnderSampler, TextAugmentOverSampler]
 OVER = (TextRandomOverSampler, TextAugmentOverSampler)
@@ -183,7 +183,7 @@ def test_under_sampled_weights_are_those_of_the_kept_rows(small_text_data):
     X, y = small_text_data
     weights = np.arange(1, len(y) + 1, dtype=float)
     sampler = TextRandomUnderSampler(random_state=0)
-    X_res, _, w_res = sampler.fit_resample(X, y, sample_weight=weights)
+    _, _, w_res = sampler.fit_resample(X, y, sample_weight=weights)
     kept = dict(zip(sampler.sample_indices_, w_res))
     assert all(kept[i] == weights[i] for i in kept)
     assert w_res.sum() < weights.sum()
@@ -318,7 +318,8 @@ def test_non_text_input_is_an_error(cls, X, error, match):
 @pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
 def test_inconsistent_lengths_and_bad_targets(cls):
     X = ["a b", "c d", "e f", "g h"]
-    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: len\(X\)=4, len\(y\)=3"):
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: len\(X\)=4, "
+                                         r"len\(y\)=3"):
         cls().fit_resample(X, [0, 1, 0])
     with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
         cls().fit_resample(X, None)

@@ -88,7 +88,7 @@ def test_mix_takes_spans_from_texts_of_the_same_class(spam_ham):
     X, y = spam_ham
     spam_words = {w for t in SPAM for w in t.split()}
     ham_only = {w for t in HAM for w in t.split()} - spam_words
-    _, _, y_res, new, sources = augment(X, y, operations=("mix",))
+    _, _, _, new, sources = augment(X, y, operations=("mix",))
     for text, source in zip(new, sources):
         assert y[source] == 1
         assert set(text.split()) <= spam_words and not set(text.split()) & ham_only
@@ -142,8 +142,7 @@ def test_a_class_that_cannot_be_edited_is_an_error_unless_duplicates_are_allowed
     with pytest.raises(ValueError, match=r"could not edit the texts of class 1 into new texts"
                                          r" in 20 attempts .*allow_duplicates=True"):
         augment(X, y, operations=operations)
-    sampler, _, y_res, new, sources = augment(X, y, operations=operations,
-                                              allow_duplicates=True)
+    _, _, y_res, new, sources = augment(X, y, operations=operations, allow_duplicates=True)
     assert Counter(y_res) == {0: 5, 1: 5}
     assert new == [X[s] for s in sources]  # verbatim copies, as asked
 
@@ -238,7 +237,7 @@ def test_mix_takes_spans_from_texts_of_the_same_kind_only():
     y = [1] * 7 + [0] * 14
     _, _, _, new, sources = augment(X, y, operations="mix", sampling_strategy={1: 21})
     for group in (chinese, thai, russian):
-        lent = {g for text in group for g in graphemes(text)} | {w for t in group for w in t.split()}
+        lent = {g for t in group for g in graphemes(t)} | {w for t in group for w in t.split()}
         for text, source in zip(new, sources):
             if X[source] in group:
                 pieces = set(graphemes(text)) if group is not russian else set(text.split())
