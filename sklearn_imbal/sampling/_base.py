@@ -43,7 +43,7 @@ def _describe_container(X):
         return {"kind": "ndarray", "ndim": X.ndim, "dtype": X.dtype}
     if isinstance(X, (list, tuple)):
         nested = bool(X) and isinstance(X[0], (list, tuple, np.ndarray))
-        return {"kind": type(X).__name__, "nested": nested}
+        return {"kind": "list" if isinstance(X, list) else "tuple", "nested": nested}
     return {"kind": "other"}
 
 
@@ -213,8 +213,11 @@ class _TextSamplerMixin:
             dimensions for an array, a Series with the same name and dtype for a
             Series, a one-column DataFrame for a DataFrame (pandas results have a
             fresh ``RangeIndex``), a 1-D object array for anything else.
-        y_resampled : same container as y
-            The labels of ``X_resampled``.
+        y_resampled : list, Series, DataFrame or ndarray
+            The labels of ``X_resampled``, as imbalanced-learn returns them: a list
+            for a list, a Series (same name and dtype, index aligned with a pandas
+            ``X_resampled``) for a Series, a DataFrame for a DataFrame, otherwise a
+            numpy array of y's dtype (one-hot if y was one-hot, 1-D otherwise).
         sample_weight_resampled : ndarray of shape (n_samples_new,), dtype=float64
             Returned only when ``sample_weight`` is given: the weights of
             ``X_resampled``.
