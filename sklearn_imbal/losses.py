@@ -68,6 +68,9 @@ def get_loss(loss, *, n_classes, params=None):
     if isinstance(loss, str):
         if loss in LOSSES:
             return _call_with(LOSSES[loss], loss, params, n_classes=n_classes)
+        named_class = getattr(keras.losses, loss, None)
+        if inspect.isclass(named_class) and issubclass(named_class, keras.losses.Loss):
+            return _call_with(named_class, loss, params)
         try:
             resolved = keras.losses.get(loss)
         except ValueError:

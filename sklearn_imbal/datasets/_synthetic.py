@@ -90,15 +90,24 @@ def make_imbalanced_text(
     --------
     >>> from sklearn_imbal.datasets import make_imbalanced_text
     >>> X, y = make_imbalanced_text(200, weights=(0.8, 0.2), random_state=0)
-    >>> X.shape, round(y.mean(), 2)
+    >>> X.shape, float(y.mean())
     ((200,), 0.2)
     """
-    weights = np.asarray(weights, dtype=np.float64)
-    if weights.ndim != 1 or weights.shape[0] < 2 or np.any(weights < 0) or weights.sum() <= 0:
-        raise ValueError(f"weights must be >= 0 for at least 2 classes; got {weights.tolist()}.")
-    low, high = length
-    if not (isinstance(low, Integral) and isinstance(high, Integral) and 1 <= low <= high):
+    try:
+        weights = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"weights must be numbers, one per class; got {weights!r}.") from None
+    if (weights.ndim != 1 or weights.shape[0] < 2 or not np.all(np.isfinite(weights))
+            or np.any(weights < 0) or weights.sum() <= 0):
+        raise ValueError(
+            "weights must be finite, >= 0, not all 0, for at least 2 classes; got "
+            f"{weights.tolist()}."
+        )
+    if len(length) != 2 or not all(isinstance(v, Integral) for v in length) or not (
+        1 <= length[0] <= length[1]
+    ):
         raise ValueError(f"length must be (min, max) with 1 <= min <= max; got {length!r}.")
+    low, high = length
     rng = check_random_state(random_state)
     n_classes = weights.shape[0]
     weights = weights / weights.sum()

@@ -32,7 +32,14 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
-from sklearn_imbal._compat import Interval, StrOptions, _fit_context, classifier_tags
+from sklearn_imbal._compat import (
+    Interval,
+    LegacyTagsFor16,
+    SklearnTagsRoot,
+    StrOptions,
+    _fit_context,
+    classifier_tags,
+)
 from sklearn_imbal._version import __version__
 from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
 from sklearn_imbal.losses import get_loss
@@ -86,7 +93,7 @@ class _NonFiniteLossGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-class BaseKerasClassifier(KerasClassifier):
+class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
     """Base class of the sklearn_imbal Keras classifiers. Not for direct use.
 
     See :class:`~sklearn_imbal.KerasTextClassifier` for the parameters.
@@ -529,21 +536,27 @@ class BaseKerasClassifier(KerasClassifier):
         return len(inputs[0].shape)
 
     def _predict_function(self):
-        """A traced ``tf.function`` calling the model: no ``Model.predict`` overhead."""
+        """The model traced once for this fitted model: no ``Model.predict`` overhead.
+
+        A concrete function is traced explicitly, not through ``tf.function``
+        calls: TensorFlow counts call-time retracing per Python function, and
+        one trace per fitted model (a search fits many) would otherwise log
+        "triggered tf.function retracing" warnings.
+        """
         cache = getattr(self, "_predict_fn_cache", None)
         if cache is not None and cache[0] is self.model_:
             return cache[1]
         model = self.model_
         reshape = self._model_input_rank() == 2
 
-        @tf.function(input_signature=[self._input_signature()], reduce_retracing=True)
         def predict(batch):
             if reshape:
                 batch = tf.reshape(batch, (-1, 1))
             return model(batch, training=False)
 
-        self._predict_fn_cache = (model, predict)
-        return predict
+        concrete = tf.function(predict).get_concrete_function(self._input_signature())
+        self._predict_fn_cache = (model, concrete)
+        return concrete
 
     def _predict_raw(self, X, **kwargs):
         if not self.__sklearn_is_fitted__():
