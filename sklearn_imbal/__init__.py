@@ -17,6 +17,9 @@ _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
     "make_text_search": "sklearn_imbal.search",
     "KerasVectorClassifier": "sklearn_imbal.keras",
+    "TextAugmentOverSampler": "sklearn_imbal.sampling",
+    "TextRandomOverSampler": "sklearn_imbal.sampling",
+    "TextRandomUnderSampler": "sklearn_imbal.sampling",
 }
 
 __all__ = ["__version__", *_LAZY]
