@@ -202,7 +202,7 @@ def make_text_search(
         * ``"small"``: the 6 candidates of ``default_space("small")`` (three
           ways to handle the imbalance x two L2 penalties; TF-IDF char
           1-6-grams, squared hinge loss), 20 epochs per fit, a grid search:
-          19 fits, about 3 minutes on the SMS spam training part on 2 cores;
+          19 fits, 3-4 minutes on the SMS spam training part on 2 cores;
         * ``"medium"``: 9 candidates (adds cross-entropy), 20 epochs;
         * ``"large"``: 13 candidates (adds the ``"bag"`` and ``"cnn"``
           architectures), 30 epochs;
@@ -222,8 +222,8 @@ def make_text_search(
         With a float ``threshold_cv``: False keeps the model fitted on
         ``1 - threshold_cv`` of the data (one fit per candidate and fold); True
         refits it on all of it once the threshold is tuned (two fits). The
-        refitted model has seen 25% more data; on SMS spam this raised the test
-        F1 of the best configuration by about 0.01 (see ``docs/workflow.rst``).
+        refitted model has seen 25% more data; on SMS spam this raised the
+        search's test F1 from 0.957 to 0.968 (see ``docs/workflow.rst``).
     prior_correction : bool, default=False
         Wrap the pipeline in :class:`~sklearn_imbal.threshold.PriorCorrectedClassifier`
         so that ``predict_proba`` is calibrated for the real class prior after
