@@ -18,6 +18,16 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
+# sklearn_imbal.pipeline.Pipeline rewrites imbalanced-learn's ``Pipeline._fit`` loop
+# (to carry resampled weights) and reuses the helpers that loop is made of, so
+# that its logging, caching and step-fitting stay identical to the Pipeline it
+# extends. Same names and signatures in imbalanced-learn 0.13 and 0.14 and
+# scikit-learn 1.6 to 1.9.
+from imblearn.pipeline import _fit_transform_one  # noqa: E402
+from sklearn.pipeline import _name_estimators  # noqa: E402
+from sklearn.utils._user_interface import _print_elapsed_time  # noqa: E402
+from sklearn.utils.metadata_routing import _routing_enabled  # noqa: E402
+
 __all__ = [
     "LegacyTagsFor16",
     "SklearnTagsRoot",
@@ -26,6 +36,10 @@ __all__ = [
     "Options",
     "StrOptions",
     "_fit_context",
+    "_fit_transform_one",
+    "_name_estimators",
+    "_print_elapsed_time",
+    "_routing_enabled",
     "classifier_tags",
     "validate_params",
 ]

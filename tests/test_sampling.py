@@ -19,6 +19,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validat
 from sklearn.utils import get_tags
 
 from sklearn_imbal import KerasTextClassifier
+from sklearn_imbal.pipeline import Pipeline as SampleAwarePipeline
 from sklearn_imbal.sampling import (
     TextAugmentOverSampler,
     TextRandomOverSampler,
@@ -441,20 +442,23 @@ def test_grid_search_swaps_the_sampler_step_including_passthrough(text_data):
     assert scores.shape == (4,) and np.all(np.isfinite(scores)) and np.all(scores > 0.5)
 
 
-@pytest.mark.xfail(
-    raises=ValueError, strict=True,
-    reason="imblearn 0.14 Pipeline unpacks exactly (X, y) from fit_resample "
-           "(imblearn/pipeline.py _fit_resample_one): resampled weights cannot reach "
-           "the next step yet (issue #8; imbalanced-learn #457, #833)",
-)
 def test_pipeline_carries_resampled_weights_to_the_final_step(small_text_data):
+    """imblearn's Pipeline cannot (tests/test_pipeline.py); sklearn_imbal.pipeline's can."""
     X, y = small_text_data
     weights = np.linspace(0.5, 2.0, len(y))
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = Pipeline([
+        pipe = SampleAwarePipeline([
             ("sampler", TextRandomOverSampler(random_state=0).set_fit_resample_request(
                 sample_weight=True)),
             ("vectorizer", TfidfVectorizer()),
-            ("clf", LogisticRegression().set_fit_request(sample_weight=True)),
+            ("clf", WeightRecordingLogisticRegression().set_fit_request(sample_weight=True)),
         ])
         pipe.fit(X, y, sample_weight=weights)
+    indices = pipe.named_steps["sampler"].sample_indices_
+    np.testing.assert_array_equal(pipe.named_steps["clf"].weights_, weights[indices])
+
+
+class WeightRecordingLogisticRegression(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        self.weights_ = sample_weight
+        return super().fit(X, y, sample_weight=sample_weight)
