@@ -13,6 +13,8 @@ from sklearn_imbal import KerasTextClassifier, KerasVectorClassifier
 from sklearn_imbal.pipeline import Pipeline
 from sklearn_imbal.sampling import TextRandomOverSampler, TextRandomUnderSampler
 
+pytestmark = pytest.mark.smoke
+
 TINY = {"architecture": "bag", "analyzer": "word", "ngrams": 1, "embedding_dim": 8,
         "epochs": 3, "batch_size": 16, "learning_rate": 0.05, "random_state": 0}
 

@@ -98,6 +98,7 @@ def test_float_strategy_is_a_minority_to_majority_ratio(cls, text_data):
         assert res == {0: int(counts[1] / 0.5), 1: counts[1]}
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     "cls, reference, params",
     [
@@ -162,6 +163,7 @@ def test_sample_indices_map_rows_to_their_source(cls, text_data):
     np.testing.assert_array_equal(X_res[copied], X[source[copied]])
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
 def test_sample_weight_is_resampled_with_the_rows(cls, text_data):
     X, y = text_data
@@ -204,6 +206,7 @@ CONTAINERS = {
 }
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
 @pytest.mark.parametrize("container", CONTAINERS, ids=list(CONTAINERS))
 def test_output_container_is_the_input_container(cls, container, small_text_data):
@@ -430,6 +433,7 @@ def test_grid_search_over_the_sampling_strategy_gives_finite_f1(cls, text_data):
     assert search.best_estimator_.predict(X[:5]).shape == (5,)
 
 
+@pytest.mark.smoke
 def test_grid_search_swaps_the_sampler_step_including_passthrough(text_data):
     X, y = text_data
     pipe = Pipeline([("sampler", "passthrough"), ("clf", KerasTextClassifier(**TINY))])
@@ -442,6 +446,7 @@ def test_grid_search_swaps_the_sampler_step_including_passthrough(text_data):
     assert scores.shape == (4,) and np.all(np.isfinite(scores)) and np.all(scores > 0.5)
 
 
+@pytest.mark.smoke
 def test_pipeline_carries_resampled_weights_to_the_final_step(small_text_data):
     """imblearn's Pipeline cannot (tests/test_pipeline.py); sklearn_imbal.pipeline's can."""
     X, y = small_text_data
