@@ -8,6 +8,8 @@ module patches another library: each shim is a function our own classes call.
 # decorator private, but every third-party estimator that follows its
 # conventions imports them; importing them in one place means a rename in a
 # future scikit-learn release is fixed here only. Present since scikit-learn 1.2/1.3.
+from typing import TYPE_CHECKING, Any
+
 import sklearn
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
@@ -77,6 +79,10 @@ class LegacyTagsFor16:
     the old format. It only defines ``_more_tags`` on scikit-learn < 1.7, which no
     longer reads it.
     """
+
+    if TYPE_CHECKING:
+        # Provided by the estimator class this mixin is part of.
+        def __sklearn_tags__(self) -> Any: ...
 
     if _SKLEARN_16:
 

@@ -159,6 +159,8 @@ class Pipeline(_ImblearnPipeline):
     array([1])
     """
 
+    steps: list[tuple[str, Any]]
+
     def _check_method_params(self, method, props, **kwargs):
         routed = super()._check_method_params(method, props, **kwargs)
         if _routing_enabled():

@@ -3,6 +3,7 @@ HTML repr of every public estimator (what a notebook shows)."""
 
 import importlib
 import importlib.metadata
+import inspect
 import os
 import pkgutil
 import re
@@ -79,6 +80,53 @@ def test_declared_lower_bounds_are_the_tested_oldest_versions():
     assert set(oldest) <= set(declared)
     for name, version in oldest.items():
         assert Version(declared[name]) == Version(version), name
+
+
+# ------------------------------------------------------------------ types
+def _public_objects():
+    modules = [sklearn_imbal] + [
+        importlib.import_module(f"sklearn_imbal.{info.name}")
+        for info in pkgutil.iter_modules(sklearn_imbal.__path__)
+        if not info.name.startswith("_")
+    ]
+    found = {}
+    for module in modules:
+        for name in getattr(module, "__all__", []):
+            value = getattr(module, name)
+            if getattr(value, "__module__", "").startswith("sklearn_imbal"):
+                found[id(value)] = value
+    return list(found.values())
+
+
+def _missing_annotations(function, label):
+    """Parameters (and the return) of ``function`` that have no annotation."""
+    annotations = getattr(function, "__annotations__", {})
+    missing = [f"{label}({name})" for name in inspect.signature(function).parameters
+               if name not in ("self", "cls") and name not in annotations]
+    if "return" not in annotations:
+        missing.append(f"{label} -> return")
+    return missing
+
+
+def test_public_api_is_annotated():
+    """Every public function, constructor and public method has type hints (py.typed)."""
+    missing = []
+    for value in _public_objects():
+        if inspect.isfunction(value):
+            missing += _missing_annotations(value, value.__qualname__)
+        elif inspect.isclass(value):
+            for attr, member in vars(value).items():
+                function = getattr(member, "__func__", member)  # classmethod/staticmethod
+                public = not attr.startswith("_") or attr == "__init__"
+                if not (inspect.isfunction(function) and public
+                        and function.__module__.startswith("sklearn_imbal")):
+                    continue
+                missing += _missing_annotations(function, f"{value.__name__}.{attr}")
+    assert not missing, "add type hints to: " + ", ".join(missing)
+
+
+def test_py_typed_marker_ships_with_the_package():
+    assert (Path(sklearn_imbal.__file__).parent / "py.typed").is_file()
 
 
 # ------------------------------------------------------------------ HTML repr
