@@ -144,10 +144,16 @@ def test_seeded_weights_do_not_depend_on_other_threads_drawing_random(small_text
 # ------------------------------------------------------------------- loky
 @pytest.mark.slow
 def test_loky_workers_limit_threads_and_match_the_local_search(column_data, local_search):
-    with search_backend("loky", n_jobs=2, tensorflow_threads=1):
-        limits = Parallel()(delayed(tensorflow_thread_limits)() for _ in range(4))
-        pids = Parallel()(delayed(os.getpid)() for _ in range(4))
-        search = make_search().fit(*column_data)
+    from joblib.externals.loky import get_reusable_executor
+
+    try:
+        with search_backend("loky", n_jobs=2, tensorflow_threads=1):
+            limits = Parallel()(delayed(tensorflow_thread_limits)() for _ in range(4))
+            pids = Parallel()(delayed(os.getpid)() for _ in range(4))
+            search = make_search().fit(*column_data)
+    finally:
+        # Idle loky workers live on for minutes, each holding TensorFlow.
+        get_reusable_executor().shutdown(wait=True)
     assert os.getpid() not in pids
     assert limits == [{"intra_op": 1, "inter_op": 1}] * 4
     np.testing.assert_allclose(split_scores(search), split_scores(local_search),
@@ -229,3 +235,31 @@ def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, column_data,
     assert np.all(np.isfinite(split_scores(search)))
     np.testing.assert_allclose(split_scores(search), split_scores(local_search),
                                rtol=0, atol=SCORE_ATOL)
+
+
+# ------------------------------------------------------ threaded prediction
+def test_predict_in_threads_gives_the_same_probabilities(text_data, monkeypatch):
+    import sklearn_imbal.keras._base as base
+
+    X, y = text_data
+    clf = KerasTextClassifier(**TINY, predict__batch_size=25).fit(X, y)  # 10 chunks
+    monkeypatch.setattr(base, "_prediction_threads", lambda: 1)
+    sequential = clf.predict_proba(X)
+    monkeypatch.setattr(base, "_prediction_threads", lambda: 3)
+    threaded = clf.predict_proba(X)
+    np.testing.assert_array_equal(threaded, sequential)
+    np.testing.assert_array_equal(clf.predict_proba(X[:7]), sequential[:7])  # one chunk
+
+
+def test_prediction_threads_follow_the_tensorflow_thread_limit(monkeypatch):
+    from joblib import cpu_count
+
+    import sklearn_imbal.keras._base as base
+
+    monkeypatch.setattr(tf.config.threading, "get_intra_op_parallelism_threads", lambda: 0)
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "1")
+    assert base._prediction_threads() == 1  # a worker started with the variable
+    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS")
+    assert base._prediction_threads() == cpu_count()
+    monkeypatch.setattr(tf.config.threading, "get_intra_op_parallelism_threads", lambda: 2)
+    assert base._prediction_threads() == 2
