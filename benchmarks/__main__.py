@@ -14,7 +14,10 @@ they come, then each benchmark prints its summary of ratios. Names:
     a 2-worker Dask ``LocalCluster``.
 
 ``--quick`` runs smaller sizes to check that everything works (minutes, not
-the numbers to record). Run from the repository root.
+the numbers to record). The other scripts in ``benchmarks/`` (``sampling``,
+``sparse_memory``, ``imbalance_levers``, ``sms_duplicates``...) run by name as
+they are, with their own output, plus their peak RSS and wall time; they are not
+part of the default run. Run from the repository root.
 """
 
 import argparse
@@ -25,6 +28,7 @@ import platform
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 SUITE = ("core", "scaling", "search")
 RESULT_PREFIX = "RESULT "
@@ -54,7 +58,15 @@ def versions():
     )
 
 
-def run_child(module, argv):
+def scripts():
+    """The other benchmark scripts: run by name, as they are."""
+    return sorted(
+        path.stem for path in Path(__file__).parent.glob("*.py")
+        if not path.stem.startswith("_") and path.stem not in SUITE
+    )
+
+
+def run_child(module, argv, *, expect_result=True):
     """Run ``python -m benchmarks.<module> *argv``; stream its output.
 
     Returns
@@ -76,9 +88,10 @@ def run_child(module, argv):
     # wait4, not Popen.wait: it also returns the child's own resource usage.
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0 or result is None:
+    if process.returncode != 0 or (expect_result and result is None):
         raise SystemExit(f"benchmark {' '.join(command[2:])} failed "
                          f"(exit code {process.returncode})")
+    result = result or {}
     result["peak_rss_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
     result["wall_s"] = time.perf_counter() - start
     return result
@@ -90,18 +103,28 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1],
     )
     parser.add_argument("names", nargs="*", metavar="NAME",
-                        help=f"benchmarks to run, from {', '.join(SUITE)} (default: all)")
+                        help=f"benchmarks to run: {', '.join(SUITE)} (the default: all "
+                             f"three) or a script: {', '.join(scripts())}")
     parser.add_argument("--quick", action="store_true",
                         help="small sizes: checks the suite runs, not numbers to record")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.names) - set(SUITE))
+    unknown = sorted(set(args.names) - set(SUITE) - set(scripts()))
     if unknown:
-        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(SUITE)}")
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from "
+                     f"{', '.join([*SUITE, *scripts()])}")
     names = args.names or list(SUITE)
 
     print(f"# {versions()}")
     print(f"# {time.strftime('%Y-%m-%d %H:%M')}{' (quick)' if args.quick else ''}", flush=True)
     for name in names:
+        if name not in SUITE:
+            source = (Path(__file__).parent / f"{name}.py").read_text()
+            quick = ["--quick"] if args.quick and '"--quick"' in source else []
+            print(f"\n== {name} {' '.join(quick)}", flush=True)
+            r = run_child(name, quick, expect_result=False)
+            print(f"\n{name}: peak RSS {r['peak_rss_mb']:,.0f} MB, wall {r['wall_s']:.1f} s",
+                  flush=True)
+            continue
         module = importlib.import_module(f"benchmarks.{name}")
         print(f"\n== {name}: {module.__doc__.splitlines()[0]}", flush=True)
         results = []

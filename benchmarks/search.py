@@ -2,7 +2,7 @@
 
 The search: ``GridSearchCV`` (4 candidates x 3 folds = 12 fits, ``scoring="roc_auc"``,
 ``refit=False`` so only the parallel part is timed) over an imblearn ``Pipeline``
-of ``RandomOverSampler`` on the text column and a bag ``KerasTextClassifier``,
+of ``TextRandomOverSampler`` and a bag ``KerasTextClassifier``,
 inside ``TunedThresholdClassifierCV(scoring="f1", cv=0.3, refit=False)`` (one fit
 per candidate and fold), on ``make_imbalanced_text(4000)``. Start-up (loky
 workers or the local cluster importing TensorFlow) is timed apart from the search;
@@ -45,7 +45,6 @@ def report(results):
 
 
 def make_search(n_candidates, n_folds, epochs):
-    from imblearn.over_sampling import RandomOverSampler
     from imblearn.pipeline import Pipeline
     from sklearn.model_selection import (
         GridSearchCV,
@@ -54,9 +53,10 @@ def make_search(n_candidates, n_folds, epochs):
     )
 
     from sklearn_imbal import KerasTextClassifier
+    from sklearn_imbal.sampling import TextRandomOverSampler
 
     pipe = Pipeline([
-        ("sampler", RandomOverSampler(random_state=0)),
+        ("sampler", TextRandomOverSampler(random_state=0)),
         ("clf", KerasTextClassifier(architecture="bag", analyzer="word", ngrams=1,
                                     max_tokens=20_000, sequence_length=64, embedding_dim=32,
                                     epochs=epochs, random_state=0)),
@@ -83,7 +83,6 @@ def main(argv=None):
     from sklearn_imbal.parallel import search_backend, tensorflow_thread_limits
 
     X, y = make_imbalanced_text(args.n_documents, weights=(0.9, 0.1), random_state=0)
-    X = X.reshape(-1, 1)  # RandomOverSampler takes 2-D X: one text column
 
     def search():
         start = time.perf_counter()

@@ -15,6 +15,10 @@ from sklearn_imbal._version import __version__
 # Public name -> module that defines it; imported lazily (PEP 562).
 _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
+    "KerasVectorClassifier": "sklearn_imbal.keras",
+    "TextAugmentOverSampler": "sklearn_imbal.sampling",
+    "TextRandomOverSampler": "sklearn_imbal.sampling",
+    "TextRandomUnderSampler": "sklearn_imbal.sampling",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -10,7 +10,6 @@ import time
 import numpy as np
 import pytest
 import tensorflow as tf
-from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline
 from joblib import Parallel, delayed
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, TunedThresholdClassifierCV
@@ -21,6 +20,7 @@ from sklearn_imbal.parallel import (
     search_backend,
     tensorflow_thread_limits,
 )
+from sklearn_imbal.sampling import TextRandomOverSampler
 
 # Scores of the same seeded search on Dask workers (one TensorFlow thread each)
 # and in this process (TensorFlow's default threads). Identical on our machines:
@@ -40,7 +40,7 @@ TINY = dict(architecture="bag", analyzer="word", ngrams=1, embedding_dim=8, epoc
 def make_search():
     """Sampler + KerasTextClassifier + threshold tuning, searched over 2 candidates."""
     pipe = Pipeline([
-        ("sampler", RandomOverSampler(random_state=0)),
+        ("sampler", TextRandomOverSampler(random_state=0)),
         ("clf", KerasTextClassifier(**TINY)),
     ])
     # A single 30% holdout for the threshold and refit=False: one Keras fit per
@@ -59,15 +59,8 @@ def split_scores(search):
 
 
 @pytest.fixture(scope="module")
-def column_data(text_data):
-    # imblearn's RandomOverSampler wants 2-D X: one text column.
-    X, y = text_data
-    return X.reshape(-1, 1), y
-
-
-@pytest.fixture(scope="module")
-def local_search(column_data):
-    return make_search().fit(*column_data)
+def local_search(text_data):
+    return make_search().fit(*text_data)
 
 
 @pytest.fixture(scope="module")
@@ -143,14 +136,14 @@ def test_seeded_weights_do_not_depend_on_other_threads_drawing_random(small_text
 
 # ------------------------------------------------------------------- loky
 @pytest.mark.slow
-def test_loky_workers_limit_threads_and_match_the_local_search(column_data, local_search):
+def test_loky_workers_limit_threads_and_match_the_local_search(text_data, local_search):
     from joblib.externals.loky import get_reusable_executor
 
     try:
         with search_backend("loky", n_jobs=2, tensorflow_threads=1):
             limits = Parallel()(delayed(tensorflow_thread_limits)() for _ in range(4))
             pids = Parallel()(delayed(os.getpid)() for _ in range(4))
-            search = make_search().fit(*column_data)
+            search = make_search().fit(*text_data)
     finally:
         # Idle loky workers live on for minutes, each holding TensorFlow.
         get_reusable_executor().shutdown(wait=True)
@@ -173,12 +166,12 @@ def test_dask_workers_report_limited_tensorflow_threads(cluster):
 
 
 @pytest.mark.slow
-def test_dask_search_matches_the_local_search(cluster, column_data, local_search):
+def test_dask_search_matches_the_local_search(cluster, text_data, local_search):
     from distributed import get_task_stream
 
     with search_backend("dask", scheduler=cluster.scheduler_address) as client:
         with get_task_stream(client) as stream:
-            search = make_search().fit(*column_data)
+            search = make_search().fit(*text_data)
     # The fits ran on the workers: 2 candidates x 2 folds.
     assert len({task["worker"] for task in stream.data}) >= 1 and len(stream.data) >= 4
     assert search.cv_results_["params"] == local_search.cv_results_["params"]
@@ -198,7 +191,7 @@ def _wait_for(condition, timeout, what):
 
 
 @pytest.mark.slow
-def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, column_data, local_search):
+def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, text_data, local_search):
     from distributed import Client
 
     outcome = {}
@@ -207,7 +200,7 @@ def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, column_data,
         # joblib's backend choice is per thread: the search's thread sets it.
         try:
             with search_backend("dask", scheduler=cluster.scheduler_address):
-                outcome["search"] = make_search().fit(*column_data)
+                outcome["search"] = make_search().fit(*text_data)
         except BaseException as exc:  # reported by the assertions below
             outcome["error"] = exc
 

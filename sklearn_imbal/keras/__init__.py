@@ -16,11 +16,13 @@ from sklearn_imbal.keras._layers import (  # noqa: E402
     SublinearTfIdf,
 )
 from sklearn_imbal.keras._text_classifier import KerasTextClassifier  # noqa: E402
+from sklearn_imbal.keras._vector_classifier import KerasVectorClassifier  # noqa: E402
 
 __all__ = [
     "BaseKerasClassifier",
     "CharNgramSplitter",
     "KerasTextClassifier",
+    "KerasVectorClassifier",
     "SparseConcatenate",
     "SublinearTfIdf",
 ]

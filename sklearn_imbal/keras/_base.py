@@ -9,7 +9,15 @@ skips ``Model.predict``, typo-proof routed parameters and pickling that does not
 depend on scikeras patching Keras.
 
 Subclasses supply the input-specific hooks: ``_validate_X``, ``_to_tensor``,
-``_input_signature``, ``_build_default_model`` and ``_model_builder_extras``.
+``_input_signature``, ``_build_default_model`` and ``_model_builder_extras``, and
+may override ``_gather``, ``_slice`` and ``_as_model_input`` when their inputs
+are not one tensor (e.g. sparse rows).
+
+Imbalance-aware training lives here, shared by every subclass: ``loss``
+(resolved by :func:`sklearn_imbal.losses.get_loss`), ``class_weight`` (with
+``"effective_number"`` and its ``class_weight_beta``) and ``batch_sampling``
+(balanced mini-batches in a ``batch_class_ratio``; see
+:mod:`sklearn_imbal.keras._imbalance`).
 """
 
 import contextlib
@@ -32,7 +40,6 @@ from scikeras.wrappers import KerasClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
-from sklearn.utils.class_weight import compute_sample_weight
 
 from sklearn_imbal._compat import (
     Interval,
@@ -44,6 +51,12 @@ from sklearn_imbal._compat import (
 )
 from sklearn_imbal._version import __version__
 from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
+from sklearn_imbal.keras._imbalance import (
+    balanced_index_batches,
+    class_shares,
+    class_weight_per_class,
+    shuffled_index_batches,
+)
 from sklearn_imbal.losses import get_loss
 from sklearn_imbal.utils.validation import check_classification_target, check_sample_weight
 
@@ -130,7 +143,10 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "class_weight": [None, dict, StrOptions({"balanced"})],
+        "class_weight": [None, dict, StrOptions({"balanced", "effective_number"})],
+        "class_weight_beta": [Interval(Real, 0, 1, closed="left")],
+        "batch_sampling": [StrOptions({"shuffle", "balanced"})],
+        "batch_class_ratio": [None, Interval(Real, 0, None, closed="neither"), dict],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -174,6 +190,21 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
     def _model_builder_extras(self, X_train):
         """Extra entries for the ``meta`` dict handed to a user's ``model=`` builder."""
         return {}
+
+    def _as_model_input(self, batch):
+        """Turn a gathered or sliced batch into what the model takes (traced)."""
+        if self._model_input_rank() == 2 and not isinstance(batch, tf.SparseTensor):
+            # A 1-D batch of texts for a model whose input is a column.
+            return tf.reshape(batch, (-1, 1))
+        return batch
+
+    def _gather(self, x, index):
+        """Rows ``index`` of ``_to_tensor``'s output, as one model batch (traced)."""
+        return self._as_model_input(tf.gather(x, index))
+
+    def _slice(self, x, start, stop):
+        """Rows ``start:stop`` of ``_to_tensor``'s output, for the predict function."""
+        return x[start:stop]
 
     # ---------------------------------------------------------- parameters
     def _check_routed_params(self):
@@ -294,8 +325,9 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
-            Training inputs.
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
+            Training inputs: texts for ``KerasTextClassifier``; a numeric array,
+            DataFrame or scipy sparse matrix for ``KerasVectorClassifier``.
         y : array-like of shape (n_samples,)
             Class labels (binary or multiclass; int, str or bool).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -320,7 +352,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
         y : array-like of shape (n_samples,)
         classes : array-like of shape (n_classes,), default=None
             All the classes, needed on the first call if its y lacks some.
@@ -341,7 +373,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
         y : array-like of shape (n_samples,)
 
         Returns
@@ -379,10 +411,8 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
             train, validation = self._validation_split(y, partial)
             if not reuse:
                 X_train = self._take(X, train)
-                labels = y_encoded[train].reshape(len(train), -1)
-                labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
                 prior = np.bincount(
-                    labels.astype(np.int64), weights=sample_weight[train],
+                    self._class_codes(y_encoded[train]), weights=sample_weight[train],
                     minlength=self.n_classes_,
                 )
                 with self._seeded():
@@ -393,6 +423,8 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                 self._initialize_callbacks()
             self._train(X, y_encoded, sample_weight, train, validation,
                         epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
+            # Created now so that predicting does not change the estimator's state.
+            self._predict_function()
         except BaseException:
             # An error or an interrupt (Ctrl-C) must not leave a half-fitted estimator.
             self._clear_fitted_state()
@@ -435,7 +467,10 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                     f"class_weight has keys {sorted(map(repr, unknown))} that are not "
                     f"classes of y {list(self.classes_)}."
                 )
-        return compute_sample_weight(self.class_weight, y)
+        weights = class_weight_per_class(
+            self.class_weight, self.classes_, y, beta=self.class_weight_beta
+        )
+        return weights[np.searchsorted(self.classes_, y)]
 
     def _validation_split(self, y, partial):
         indices = np.arange(y.shape[0])
@@ -472,23 +507,42 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         # Only reached for a user's builder: the built-in one is called directly.
         return self.model
 
-    def _make_dataset(self, x, y, sample_weight, indices, *, batch_size, shuffle):
-        """A ``tf.data`` pipeline of (x, y, weight) batches, gathered by index."""
+    def _make_dataset(self, x, y, sample_weight, indices, *, batch_size, shuffle,
+                      sampling="shuffle"):
+        """A ``tf.data`` pipeline of (x, y, weight) batches, gathered by index.
+
+        The index stream is what ``batch_sampling`` changes: shuffled batches
+        of every index once per epoch, or ``"balanced"`` batches that draw the
+        classes in ``batch_class_ratio`` (``ceil(len(indices) / batch_size)``
+        full batches per epoch, redrawn every epoch). Both are seeded from
+        ``random_state``.
+        """
+        if sampling == "balanced":
+            codes = self._class_codes(y[indices])
+            shares = class_shares(self.batch_class_ratio, self.classes_)
+            batches = balanced_index_batches(
+                np.asarray(indices), codes, shares, batch_size=batch_size,
+                seed=self._sub_seed(3),
+            )
+        else:
+            batches = shuffled_index_batches(
+                indices, batch_size=batch_size, shuffle=shuffle, seed=self._sub_seed(2)
+            )
         y = tf.constant(y)
         sample_weight = tf.constant(sample_weight, dtype=tf.float32)
-        order = tf.data.Dataset.from_tensor_slices(tf.constant(indices, dtype=tf.int64))
-        if shuffle:
-            order = order.shuffle(len(indices), seed=self._sub_seed(2),
-                                  reshuffle_each_iteration=True)
-        reshape = self._model_input_rank() == 2
 
         def gather(index):
-            batch = tf.gather(x, index)
-            if reshape:
-                batch = tf.reshape(batch, (-1, 1))
-            return batch, tf.gather(y, index), tf.gather(sample_weight, index)
+            return (self._gather(x, index), tf.gather(y, index),
+                    tf.gather(sample_weight, index))
 
-        return order.batch(batch_size).map(gather).prefetch(tf.data.AUTOTUNE)
+        return batches.map(gather).prefetch(tf.data.AUTOTUNE)
+
+    @staticmethod
+    def _class_codes(y_encoded):
+        """Positions in ``classes_`` of encoded labels (ordinal or one-hot)."""
+        labels = np.asarray(y_encoded).reshape(y_encoded.shape[0], -1)
+        codes = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
+        return codes.astype(np.int64)
 
     def _train(self, X, y, sample_weight, train, validation, *, epochs, initial_epoch,
                warm_start):
@@ -496,7 +550,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         batch_size = routed.get("batch_size", self.batch_size)
         x = self._to_tensor(X)
         dataset = self._make_dataset(x, y, sample_weight, train, batch_size=batch_size,
-                                     shuffle=self.shuffle)
+                                     shuffle=self.shuffle, sampling=self.batch_sampling)
         guard = _NonFiniteLossGuard()
         callbacks = [*self._fit_callbacks, guard]
         validation_data = None
@@ -552,21 +606,24 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         return len(inputs[0].shape)
 
     def _predict_function(self):
-        """A traced ``tf.function`` calling the model: no ``Model.predict`` overhead."""
+        """The model traced once for this fitted model: no ``Model.predict`` overhead.
+
+        A concrete function is traced explicitly, not through ``tf.function``
+        calls: TensorFlow counts call-time retracing per Python function, and
+        one trace per fitted model (a search fits many) would otherwise log
+        "triggered tf.function retracing" warnings.
+        """
         cache = getattr(self, "_predict_fn_cache", None)
         if cache is not None and cache[0] is self.model_:
             return cache[1]
         model = self.model_
-        reshape = self._model_input_rank() == 2
 
-        @tf.function(input_signature=[self._input_signature()], reduce_retracing=True)
         def predict(batch):
-            if reshape:
-                batch = tf.reshape(batch, (-1, 1))
-            return model(batch, training=False)
+            return model(self._as_model_input(batch), training=False)
 
-        self._predict_fn_cache = (model, predict)
-        return predict
+        concrete = tf.function(predict).get_concrete_function(self._input_signature())
+        self._predict_fn_cache = (model, concrete)
+        return concrete
 
     def _predict_raw(self, X, **kwargs):
         if not self.__sklearn_is_fitted__():
@@ -583,10 +640,11 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         x = self._to_tensor(X)
         predict = self._predict_function()
         chunk = self._routed("predict").get("batch_size", _PREDICT_CHUNK)
-        starts = range(0, self._n_samples(X), chunk)
+        n_samples = self._n_samples(X)
+        starts = range(0, n_samples, chunk)
 
         def run(start):
-            return predict(x[start:start + chunk]).numpy()
+            return predict(self._slice(x, start, min(start + chunk, n_samples))).numpy()
 
         n_threads = min(len(starts), _prediction_threads())
         outputs = [run(start) for start in starts[:1 if n_threads > 1 else None]]
@@ -600,7 +658,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
 
         Returns
         -------
@@ -621,7 +679,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,)
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
 
         Returns
         -------

@@ -32,7 +32,9 @@ from sklearn_imbal.keras._layers import (
     resolve_ngrams,
 )
 
-__all__ = ["ARCHITECTURES", "adapt_vectorizers", "build_text_model", "output_layer"]
+__all__ = [
+    "ARCHITECTURES", "LayerSeeds", "adapt_vectorizers", "build_text_model", "output_layer",
+]
 
 ARCHITECTURES = ("tfidf", "bag", "cnn")
 
@@ -70,7 +72,7 @@ def adapt_vectorizers(texts, *, architecture, analyzers, ngrams, max_tokens, low
     return branches
 
 
-class _Seeds:
+class LayerSeeds:
     """Explicit seeds for every random initializer and dropout layer of one model.
 
     Why: without a seed, Keras draws one per layer from Python's process-wide
@@ -159,7 +161,7 @@ def build_text_model(branches, *, architecture, n_classes, embedding_dim=64, hid
     model : keras.Model
         Uncompiled; input is a 1-D string tensor.
     """
-    seeds = _Seeds(seed)
+    seeds = LayerSeeds(seed)
     inputs = keras.Input(shape=(), dtype="string", name="text")
     blocks = [
         _branch(

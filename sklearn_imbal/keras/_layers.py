@@ -280,7 +280,6 @@ def document_frequency(layer, texts):
     """
     size = layer.vocabulary_size()
 
-    @tf.function(reduce_retracing=True)
     def count(batch):
         counts = layer(batch)
         columns = counts.indices[:, 1] if isinstance(counts, tf.SparseTensor) else (
@@ -290,6 +289,8 @@ def document_frequency(layer, texts):
             tf.cast(columns, tf.int32), minlength=size, maxlength=size, dtype=tf.int64
         )
 
+    # Traced explicitly once per call (see BaseKerasClassifier._predict_function).
+    count = tf.function(count).get_concrete_function(tf.TensorSpec([None], tf.string))
     df = np.zeros(size, dtype=np.int64)
     for batch in _text_dataset(texts):
         df += count(batch).numpy()

@@ -98,9 +98,12 @@ class KerasTextClassifier(BaseKerasClassifier):
         counterpart of ``1 / (2 * C * n_samples)`` in scikit-learn's
         ``LogisticRegression``.
     loss : str, keras loss or None, default=None
-        None: binary cross-entropy for two classes, sparse categorical
-        cross-entropy for more. A name from :data:`sklearn_imbal.losses.LOSSES`,
-        any Keras loss name, class or instance, or a callable.
+        None or ``"binary_crossentropy"``: cross-entropy (sparse categorical for
+        more than two classes). ``"focal"``: Keras' focal cross-entropy
+        (``loss__gamma``...). ``"soft_f1"``: one minus a differentiable F-beta
+        of each batch (``loss__beta``; binary only). ``"auc"``: a pairwise ROC
+        AUC surrogate (``loss__margin``; binary only). Or any Keras loss name,
+        class or instance, or a callable; see :mod:`sklearn_imbal.losses`.
     optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Parameters may be routed as ``optimizer__name``.
     learning_rate : float, default=0.02
@@ -109,9 +112,25 @@ class KerasTextClassifier(BaseKerasClassifier):
         Training epochs (the most, with ``early_stopping``).
     batch_size : int, default=64
         Training batch size.
-    class_weight : dict, "balanced" or None, default=None
+    class_weight : dict, "balanced", "effective_number" or None, default=None
         Weights per class, multiplied with ``sample_weight``. ``"balanced"``
         weighs each class by ``n_samples / (n_classes * count)``.
+        ``"effective_number"``: by ``(1 - beta) / (1 - beta**count)`` (Cui et
+        al., CVPR 2019, with ``beta=class_weight_beta``), scaled so the mean
+        weight per sample is 1, like ``"balanced"``.
+    class_weight_beta : float in [0, 1), default=0.999
+        The ``beta`` of ``class_weight="effective_number"``: 0 weighs classes
+        equally, values near 1 approach ``"balanced"``.
+    batch_sampling : {"shuffle", "balanced"}, default="shuffle"
+        ``"shuffle"``: each epoch is every training sample once, in batches of
+        ``batch_size`` (reshuffled if ``shuffle``). ``"balanced"``: each epoch
+        is ``ceil(n_samples / batch_size)`` batches of exactly ``batch_size``
+        samples, each holding the classes in ``batch_class_ratio``; rare
+        classes are repeated and frequent ones subsampled, redrawn every epoch.
+    batch_class_ratio : float, dict or None, default=None
+        Class mix of ``"balanced"`` batches. None: equal shares (1:1). A float
+        ``r`` (binary): ``classes_[1] : classes_[0] = r : 1``. A dict: relative
+        shares by label, e.g. ``{"ham": 3, "spam": 1}``.
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction`` of the training data, stop
         when its loss has not improved for ``n_iter_no_change`` epochs, and keep
@@ -219,6 +238,9 @@ class KerasTextClassifier(BaseKerasClassifier):
         epochs=20,
         batch_size=64,
         class_weight=None,
+        class_weight_beta=0.999,
+        batch_sampling="shuffle",
+        batch_class_ratio=None,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=3,
@@ -249,6 +271,9 @@ class KerasTextClassifier(BaseKerasClassifier):
         self.epochs = epochs
         self.batch_size = batch_size
         self.class_weight = class_weight
+        self.class_weight_beta = class_weight_beta
+        self.batch_sampling = batch_sampling
+        self.batch_class_ratio = batch_class_ratio
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -303,7 +328,7 @@ class KerasTextClassifier(BaseKerasClassifier):
             dropout=self.dropout,
             l2=self.l2,
             class_prior=class_prior,
-            seed=self._sub_seed(3),
+            seed=self._sub_seed(4),  # 1-3: validation split, shuffling, batches
         )
 
     def _model_builder_extras(self, X_train):

@@ -197,7 +197,10 @@ def check_classification_target(
         fewer than ``min_classes`` classes, or more than two while ``binary_only``.
     """
     if y is None:
-        raise ValueError(f"{input_name} is None; a classifier requires y to be passed.")
+        # The wording is the one scikit-learn's check suite expects.
+        raise ValueError(
+            f"A classifier requires y to be passed, but the target {input_name} is None."
+        )
     y = column_or_1d(np.asarray(y) if not hasattr(y, "shape") else y, warn=True)
     if y.shape[0] != n_samples:
         raise ValueError(
@@ -218,8 +221,9 @@ def check_classification_target(
     if classes.shape[0] < min_classes:
         raise ValueError(
             f"{input_name} contains a single class ({classes[0]!r}); a classifier needs "
-            "samples of at least two classes. With a resampling or cross-validation "
-            "step, check that every split keeps both classes (use stratified splits)."
+            "samples of at least two classes, not 1 class. With a resampling or "
+            "cross-validation step, check that every split keeps both classes (use "
+            "stratified splits)."
         )
     if binary_only and classes.shape[0] > 2:
         raise ValueError(

@@ -1,0 +1,347 @@
+"""KerasVectorClassifier: a Keras MLP on numeric dense or scipy sparse features."""
+
+from collections import namedtuple
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+import scipy.sparse as sp
+import tensorflow as tf
+from sklearn.utils.validation import validate_data
+
+from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
+from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._builders import LayerSeeds, output_layer
+
+__all__ = ["KerasVectorClassifier"]
+
+# The rows of a CSR matrix as two ragged tensors sharing row splits: column
+# indices and values. tf.gather on them selects rows without densifying.
+_SparseRows = namedtuple("_SparseRows", ["columns", "values"])
+
+
+class KerasVectorClassifier(BaseKerasClassifier):
+    """A Keras MLP classifier on numeric features that streams scipy sparse rows.
+
+    Takes dense arrays, DataFrames or scipy sparse matrices (e.g. TF-IDF from
+    ``TfidfVectorizer``, possibly after SMOTE in an imbalanced-learn
+    ``Pipeline``). Sparse input is never densified: the training loop gathers
+    the rows of each mini-batch into a ``tf.SparseTensor`` fed to a
+    ``keras.Input(sparse=True)``, and prediction runs chunk by chunk the same
+    way, so memory stays proportional to the non-zeros, not to
+    ``n_samples * n_features``.
+
+    It has the imbalance levers of :class:`~sklearn_imbal.KerasTextClassifier`
+    as searchable parameters: ``loss`` (cross-entropy, ``"focal"``,
+    ``"soft_f1"``, ``"auc"``), ``class_weight`` (``"balanced"``,
+    ``"effective_number"``) and ``batch_sampling="balanced"``.
+
+    Parameters
+    ----------
+    model : callable or keras.Model, default=None
+        None uses the built-in MLP configured below. A callable
+        ``model(meta, compile_kwargs, **model__params)`` returning a Keras model
+        replaces it; the model receives batches of shape ``(batch,
+        n_features_in_)``: a ``tf.SparseTensor`` if ``meta["sparse_input"]``
+        (then build it on ``keras.Input(shape=(n_features,), sparse=True)``),
+        else a dense float32 tensor.
+    hidden_units : int or tuple of int, default=(64,)
+        Widths of the hidden ReLU layers; an int is one layer, 0 or ``()`` none
+        (an L2-regularized logistic regression).
+    dropout : float, default=0.0
+        Dropout rate after each hidden layer (never on the sparse input:
+        Keras' dropout would densify it).
+    l2 : float, default=1e-5
+        L2 penalty on the Dense kernels.
+    loss : str, keras loss or None, default=None
+        None or ``"binary_crossentropy"``: cross-entropy (sparse categorical for
+        more than two classes). ``"focal"``: Keras' focal cross-entropy
+        (``loss__gamma``...). ``"soft_f1"``: one minus a differentiable F-beta
+        of each batch (``loss__beta``; binary only). ``"auc"``: a pairwise ROC
+        AUC surrogate (``loss__margin``; binary only). Or any Keras loss name,
+        class or instance, or a callable; see :mod:`sklearn_imbal.losses`.
+    optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
+        Parameters may be routed as ``optimizer__name``.
+    learning_rate : float, default=0.001
+        The optimizer's learning rate (ignored for an optimizer instance).
+    epochs : int, default=20
+        Training epochs (the most, with ``early_stopping``).
+    batch_size : int, default=64
+        Training batch size.
+    class_weight : dict, "balanced", "effective_number" or None, default=None
+        Weights per class, multiplied with ``sample_weight``. ``"balanced"``
+        weighs each class by ``n_samples / (n_classes * count)``.
+        ``"effective_number"``: by ``(1 - beta) / (1 - beta**count)`` (Cui et
+        al., CVPR 2019, with ``beta=class_weight_beta``), scaled so the mean
+        weight per sample is 1, like ``"balanced"``.
+    class_weight_beta : float in [0, 1), default=0.999
+        The ``beta`` of ``class_weight="effective_number"``: 0 weighs classes
+        equally, values near 1 approach ``"balanced"``.
+    batch_sampling : {"shuffle", "balanced"}, default="shuffle"
+        ``"shuffle"``: each epoch is every training sample once, in batches of
+        ``batch_size`` (reshuffled if ``shuffle``). ``"balanced"``: each epoch
+        is ``ceil(n_samples / batch_size)`` batches of exactly ``batch_size``
+        samples, each holding the classes in ``batch_class_ratio``; rare
+        classes are repeated and frequent ones subsampled, redrawn every epoch.
+    batch_class_ratio : float, dict or None, default=None
+        Class mix of ``"balanced"`` batches. None: equal shares (1:1). A float
+        ``r`` (binary): ``classes_[1] : classes_[0] = r : 1``. A dict: relative
+        shares by label.
+    early_stopping : bool, default=False
+        Hold out a stratified ``validation_fraction`` of the training data, stop
+        when its loss has not improved for ``n_iter_no_change`` epochs, and keep
+        the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``.
+    n_iter_no_change : int, default=3
+        Patience, in epochs, with ``early_stopping``.
+    metrics : list or None, default=None
+        Keras metrics to report during training.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training.
+    shuffle : bool, default=True
+        Whether to reshuffle the training data every epoch (``"shuffle"``
+        batch sampling).
+    run_eagerly : bool, default=False
+        Run Keras eagerly (for debugging).
+    warm_start : bool, default=False
+        Whether ``fit`` continues training the current model.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialization, batch order, dropout and the validation
+        split.
+    verbose : int, default=0
+        Keras' training verbosity.
+    **kwargs : dict
+        Routed parameters, e.g. ``optimizer__beta_1=0.95``, ``loss__gamma=3``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted Keras model.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    n_classes_ : int
+        The number of classes.
+    n_features_in_ : int
+        The number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        The column names, when ``fit`` got a DataFrame with string column names.
+    history_ : dict of list
+        Per-epoch Keras logs (``loss``, ``val_loss``...).
+    n_iter_ : int
+        The number of epochs trained.
+    best_epoch_ : int
+        With ``early_stopping``, the epoch whose weights were kept.
+    target_encoder_ : ClassifierLabelEncoder
+        scikeras' label encoder.
+
+    See Also
+    --------
+    KerasTextClassifier : The same training on raw text, vectorized inside Keras.
+    sklearn.neural_network.MLPClassifier : scikit-learn's MLP (no class weights,
+        sparse input supported through its own solver).
+
+    Examples
+    --------
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn_imbal import KerasVectorClassifier
+    >>> texts = ["win a free prize now", "see you at lunch", "free cash, call now",
+    ...          "running late, sorry", "lunch at noon?", "dinner at 8?"] * 5
+    >>> labels = [1, 0, 1, 0, 0, 0] * 5
+    >>> pipe = make_pipeline(
+    ...     TfidfVectorizer(), SMOTE(random_state=0),
+    ...     KerasVectorClassifier(hidden_units=8, learning_rate=0.05, epochs=10,
+    ...                           random_state=0),
+    ... ).fit(texts, labels)
+    >>> pipe.predict(["free prize, call now", "see you at dinner"])
+    array([1, 0])
+    """
+
+    _parameter_constraints = {
+        **BaseKerasClassifier._parameter_constraints,
+        "hidden_units": [Interval(Integral, 0, None, closed="left"), tuple, list],
+        "activation": [StrOptions({"relu", "gelu", "tanh", "elu", "selu", "swish"})],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        hidden_units=(64,),
+        activation="relu",
+        dropout=0.0,
+        l2=1e-5,
+        loss=None,
+        optimizer="adam",
+        learning_rate=0.001,
+        epochs=20,
+        batch_size=64,
+        class_weight=None,
+        class_weight_beta=0.999,
+        batch_sampling="shuffle",
+        batch_class_ratio=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=3,
+        metrics=None,
+        callbacks=None,
+        shuffle=True,
+        run_eagerly=False,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        **kwargs,
+    ):
+        self.model = model
+        self.hidden_units = hidden_units
+        self.activation = activation
+        self.dropout = dropout
+        self.l2 = l2
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.class_weight = class_weight
+        self.class_weight_beta = class_weight_beta
+        self.batch_sampling = batch_sampling
+        self.batch_class_ratio = batch_class_ratio
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.metrics = metrics
+        self.callbacks = callbacks
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        vars(self).update(kwargs)
+
+    def __sklearn_tags__(self):
+        return classifier_tags(super().__sklearn_tags__(), sparse_input=True)
+
+    def _hidden_layers(self):
+        units = self.hidden_units
+        layers = (units,) if isinstance(units, Integral) else tuple(units)
+        if any(not isinstance(u, Integral) or isinstance(u, bool) or u < 0 for u in layers):
+            raise ValueError(
+                f"hidden_units must be an int >= 0 or a tuple of ints >= 1 (layer "
+                f"widths); got {units!r}."
+            )
+        if len(layers) > 1 and 0 in layers:
+            raise ValueError(f"hidden_units cannot contain a 0-width layer; got {units!r}.")
+        return tuple(int(u) for u in layers if u)
+
+    # ------------------------------------------------------------ input hooks
+    def _validate_X(self, X, *, reset):
+        if isinstance(X, str) or (
+            isinstance(X, (list, tuple)) and X and isinstance(X[0], str)
+        ):
+            raise ValueError(self._text_input_message())
+        try:
+            X = validate_data(
+                self, X, reset=reset, accept_sparse="csr",
+                dtype=(np.float32, np.float64),
+            )
+        except ValueError as exc:
+            if "could not convert string" in str(exc) or "strings" in str(exc):
+                raise ValueError(self._text_input_message()) from exc
+            raise
+        if sp.issparse(X) and not X.has_canonical_format:
+            # Canonical rows (sorted, no duplicate columns) map directly to a
+            # valid SparseTensor; fix a copy, never the caller's matrix.
+            X = X.copy()
+            X.sum_duplicates()
+        return X
+
+    def _text_input_message(self):
+        return (
+            f"{type(self).__name__} takes numeric features, but X contains strings. "
+            "For raw text use KerasTextClassifier, or vectorize first, e.g. "
+            "make_pipeline(TfidfVectorizer(), KerasVectorClassifier())."
+        )
+
+    def _to_tensor(self, X):
+        if not sp.issparse(X):
+            return tf.constant(np.asarray(X, dtype=np.float32))
+        splits = tf.constant(X.indptr, dtype=tf.int64)
+        index_dtype = tf.int32 if X.shape[1] < np.iinfo(np.int32).max else tf.int64
+        return _SparseRows(
+            tf.RaggedTensor.from_row_splits(
+                tf.constant(X.indices, dtype=index_dtype), splits, validate=False
+            ),
+            tf.RaggedTensor.from_row_splits(
+                tf.constant(X.data, dtype=tf.float32), splits, validate=False
+            ),
+        )
+
+    def _sparse_batch(self, columns, values):
+        """A ``tf.SparseTensor`` from the ragged columns and values of some rows."""
+        indices = tf.stack(
+            [columns.value_rowids(), tf.cast(columns.flat_values, tf.int64)], axis=1
+        )
+        shape = tf.stack([columns.nrows(), tf.constant(self.n_features_in_, tf.int64)])
+        batch = tf.SparseTensor(indices, values.flat_values, shape)
+        batch.set_shape([None, self.n_features_in_])
+        return batch
+
+    def _gather(self, x, index):
+        if isinstance(x, _SparseRows):
+            rows = self._sparse_batch(tf.gather(x.columns, index), tf.gather(x.values, index))
+            return self._as_model_input(rows)
+        return self._as_model_input(tf.gather(x, index))
+
+    def _slice(self, x, start, stop):
+        if isinstance(x, _SparseRows):
+            return self._as_model_input(
+                self._sparse_batch(x.columns[start:stop], x.values[start:stop])
+            )
+        return self._as_model_input(x[start:stop])
+
+    def _sparse_model(self):
+        inputs = getattr(self.model_, "inputs", None)
+        return bool(inputs) and bool(getattr(inputs[0], "sparse", False))
+
+    def _as_model_input(self, batch):
+        # Fit on sparse then predict on dense (or the reverse) converts one
+        # batch at a time, so a sparse matrix is never densified whole.
+        sparse_batch = isinstance(batch, tf.SparseTensor)
+        if self._sparse_model() and not sparse_batch:
+            return tf.sparse.from_dense(batch)
+        if sparse_batch and not self._sparse_model():
+            return tf.sparse.to_dense(batch)
+        return batch
+
+    def _input_signature(self):
+        if self._sparse_model():
+            return tf.SparseTensorSpec([None, self.n_features_in_], tf.float32)
+        return tf.TensorSpec([None, self.n_features_in_], tf.float32)
+
+    # ----------------------------------------------------------------- model
+    def _build_default_model(self, X_train, class_prior):
+        hidden = self._hidden_layers()
+        seeds = LayerSeeds(self._sub_seed(4))  # 1-3: validation split, shuffling, batches
+        regularizer = keras.regularizers.L2(self.l2) if self.l2 else None
+        inputs = keras.Input(
+            shape=(self.n_features_in_,), sparse=sp.issparse(X_train), name="features"
+        )
+        x = inputs
+        for depth, units in enumerate(hidden):
+            x = keras.layers.Dense(
+                units, activation=self.activation, kernel_regularizer=regularizer,
+                kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+                name=f"hidden_{depth}",
+            )(x)
+            if self.dropout:
+                x = keras.layers.Dropout(self.dropout, seed=seeds(), name=f"dropout_{depth}")(x)
+        outputs = output_layer(self.n_classes_, l2=self.l2, class_prior=class_prior,
+                               seed=seeds())(x)
+        return keras.Model(inputs, outputs, name="vector_mlp")
+
+    def _model_builder_extras(self, X_train):
+        return {"sparse_input": sp.issparse(X_train)}

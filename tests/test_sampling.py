@@ -1,0 +1,460 @@
+"""Text samplers: balancing, delegation to imblearn, shuffling, weights, containers,
+errors, and their behaviour inside imblearn pipelines and searches."""
+
+import pickle
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+from imblearn.base import is_sampler
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+from sklearn.utils import get_tags
+
+from sklearn_imbal import KerasTextClassifier
+from sklearn_imbal.sampling import (
+    TextAugmentOverSampler,
+    TextRandomOverSampler,
+    TextRandomUnderSampler,
+)
+
+# A tiny, fast Keras model that still learns the fixtures' signal.
+TINY = {"architecture": "bag", "analyzer": "word", "ngrams": 1, "embedding_dim": 8,
+        "epochs": 4, "batch_size": 16, "learning_rate": 0.05, "random_state": 0}
+
+SAMPLERS = [TextRandomOverSampler, TextRandomUnderSampler, TextAugmentOverSampler]
+OVER = (TextRandomOverSampler, TextAugmentOverSampler)
+IDS = [cls.__name__ for cls in SAMPLERS]
+
+
+def three_classes(text_data):
+    X, y = text_data
+    rng = np.random.RandomState(0)
+    return X, np.where(y == 1, "spam", rng.choice(["ham", "work"], size=len(y), p=[0.7, 0.3]))
+
+
+# ------------------------------------------------------------------ API
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_samplers_are_imblearn_samplers_of_text(cls):
+    sampler = cls()
+    tags = get_tags(sampler)
+    assert is_sampler(sampler) and hasattr(sampler, "fit_resample")
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert tags.sampler_tags.sample_indices
+    assert hasattr(sampler, "set_fit_resample_request")  # sample_weight is routable
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_fit_checks_and_resolves_the_strategy_only(cls, small_text_data):
+    X, y = small_text_data
+    sampler = cls(random_state=0)
+    assert sampler.fit(X, y) is sampler
+    counts = Counter(y)
+    if cls in OVER:
+        assert sampler.sampling_strategy_ == {1: counts[0] - counts[1]}
+    else:
+        assert sampler.sampling_strategy_ == {0: counts[1]}
+    assert not hasattr(sampler, "sample_indices_")
+
+
+# ------------------------------------------------------------ resampling
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_classes_are_balanced(cls, text_data):
+    X, y = three_classes(text_data)
+    counts = Counter(y)
+    X_res, y_res = cls(random_state=0).fit_resample(X, y)
+    target = max(counts.values()) if cls in OVER else min(counts.values())
+    assert Counter(y_res) == {label: target for label in counts}
+    assert len(X_res) == len(y_res)
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_dict_strategy_leaves_other_classes_alone(cls, text_data):
+    X, y = three_classes(text_data)
+    counts = Counter(y)
+    wanted = counts["spam"] + 10 if cls in OVER else counts["ham"] - 10
+    label = "spam" if cls in OVER else "ham"
+    _, y_res = cls(sampling_strategy={label: wanted}, random_state=0).fit_resample(X, y)
+    assert Counter(y_res) == {**counts, label: wanted}
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_float_strategy_is_a_minority_to_majority_ratio(cls, text_data):
+    X, y = text_data
+    counts = Counter(y)
+    _, y_res = cls(sampling_strategy=0.5, random_state=0).fit_resample(X, y)
+    res = Counter(y_res)
+    if cls in OVER:
+        assert res == {0: counts[0], 1: int(0.5 * counts[0])}
+    else:
+        assert res == {0: int(counts[1] / 0.5), 1: counts[1]}
+
+
+@pytest.mark.parametrize(
+    "cls, reference, params",
+    [
+        (TextRandomOverSampler, RandomOverSampler, {}),
+        (TextRandomUnderSampler, RandomUnderSampler, {}),
+        (TextRandomUnderSampler, RandomUnderSampler, {"replacement": True}),
+    ],
+    ids=["over", "under", "under-replacement"],
+)
+def test_random_samplers_draw_what_imblearn_draws(cls, reference, params, text_data):
+    X, y = three_classes(text_data)
+    ours = cls(random_state=3, shuffle=False, **params)
+    X_res, y_res = ours.fit_resample(X, y)
+    theirs = reference(random_state=3, **params)
+    X_ref, y_ref = theirs.fit_resample(X.reshape(-1, 1), y)
+    np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+    np.testing.assert_array_equal(X_res, X_ref[:, 0])
+    np.testing.assert_array_equal(y_res, y_ref)
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_output_is_shuffled_so_classes_interleave(cls, text_data):
+    X, y = text_data
+    _, y_grouped = cls(random_state=0, shuffle=False).fit_resample(X, y)
+    _, y_res = cls(random_state=0).fit_resample(X, y)
+    assert sorted(y_res) == sorted(y_grouped)
+
+    def n_runs(labels):
+        return 1 + int(np.count_nonzero(np.diff(labels)))
+
+    # Unshuffled, the resampled rows come as blocks of one class.
+    tail = y_grouped[-len(y_grouped) // 5:]
+    assert len(set(tail)) == 1 or cls is TextRandomUnderSampler
+    if cls is TextRandomUnderSampler:
+        assert n_runs(y_grouped) == 2
+    # Shuffled: about as many runs as a random order (n/2 for balanced classes),
+    # and a Keras-style validation tail of 20% holds both classes.
+    assert n_runs(y_res) > 0.35 * len(y_res)
+    assert set(y_res[-len(y_res) // 5:]) == {0, 1}
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_same_seed_same_output_other_seed_other_output(cls, text_data):
+    X, y = text_data
+    first = cls(random_state=7).fit_resample(X, y)
+    second = cls(random_state=7).fit_resample(list(X), y)
+    other = cls(random_state=8).fit_resample(X, y)
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    assert list(first[0]) != list(other[0])
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_sample_indices_map_rows_to_their_source(cls, text_data):
+    X, y = text_data
+    sampler = cls(random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    source = sampler.sample_indices_
+    assert source.shape == (len(X_res),)
+    np.testing.assert_array_equal(y_res, y[source])
+    copied = ~getattr(sampler, "synthetic_mask_", np.zeros(len(X_res), dtype=bool))
+    np.testing.assert_array_equal(X_res[copied], X[source[copied]])
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_sample_weight_is_resampled_with_the_rows(cls, text_data):
+    X, y = text_data
+    weights = np.linspace(0.1, 3.0, len(y))
+    sampler = cls(random_state=0)
+    X_res, y_res, w_res = sampler.fit_resample(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(w_res, weights[sampler.sample_indices_])
+    assert len(w_res) == len(X_res) == len(y_res)
+    # Same rows as without weights: weights never change the draw.
+    X_plain, _ = clone(sampler).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_plain)
+    # Pandas weights and a scalar weight are accepted too.
+    _, _, w_series = clone(sampler).fit_resample(X, y, sample_weight=pd.Series(weights))
+    np.testing.assert_array_equal(w_series, w_res)
+    _, _, w_scalar = clone(sampler).fit_resample(X, y, sample_weight=2.0)
+    assert np.all(w_scalar == 2.0)
+
+
+def test_under_sampled_weights_are_those_of_the_kept_rows(small_text_data):
+    X, y = small_text_data
+    weights = np.arange(1, len(y) + 1, dtype=float)
+    sampler = TextRandomUnderSampler(random_state=0)
+    _, _, w_res = sampler.fit_resample(X, y, sample_weight=weights)
+    kept = dict(zip(sampler.sample_indices_, w_res))
+    assert all(kept[i] == weights[i] for i in kept)
+    assert w_res.sum() < weights.sum()
+
+
+# ------------------------------------------------------------ containers
+CONTAINERS = {
+    "list": (list, list),
+    "tuple": (tuple, tuple),
+    "object-array": (lambda t: np.asarray(t, dtype=object), np.ndarray),
+    "str-array": (lambda t: np.asarray(t, dtype=str), np.ndarray),
+    "column": (lambda t: np.asarray(t, dtype=object).reshape(-1, 1), np.ndarray),
+    "nested-list": (lambda t: [[x] for x in t], list),
+    "series": (lambda t: pd.Series(t, name="sms"), pd.Series),
+    "string-series": (lambda t: pd.Series(t, name="sms", dtype="string"), pd.Series),
+    "frame": (lambda t: pd.DataFrame({"sms": t}), pd.DataFrame),
+}
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+@pytest.mark.parametrize("container", CONTAINERS, ids=list(CONTAINERS))
+def test_output_container_is_the_input_container(cls, container, small_text_data):
+    X, y = small_text_data
+    make, expected_type = CONTAINERS[container]
+    X_in = make(list(X))
+    X_res, _ = cls(random_state=0).fit_resample(X_in, y)
+    X_ref, _ = cls(random_state=0).fit_resample(list(X), y)
+    assert type(X_res) is expected_type
+    assert np.shape(X_res)[1:] == np.shape(X_in)[1:]
+    flat = np.asarray(X_res, dtype=object).reshape(-1)
+    assert list(flat) == X_ref
+    if isinstance(X_in, np.ndarray):
+        assert X_res.dtype.kind == X_in.dtype.kind
+    if isinstance(X_in, (pd.Series, pd.DataFrame)):
+        assert getattr(X_res, "name", None) == getattr(X_in, "name", None)
+        assert list(getattr(X_res, "columns", [])) == list(getattr(X_in, "columns", []))
+        assert (X_res.dtypes == X_in.dtypes).all() if container == "frame" else (
+            X_res.dtype == X_in.dtype)
+        assert isinstance(X_res.index, pd.RangeIndex)
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_pandas_round_trip_keeps_names_and_alignment(cls, small_text_data):
+    X, y = small_text_data
+    frame = pd.DataFrame({"sms": X, "spam": np.where(y == 1, "yes", "no")})
+    X_res, y_res = cls(random_state=0).fit_resample(frame[["sms"]], frame["spam"])
+    assert list(X_res.columns) == ["sms"] and y_res.name == "spam"
+    assert X_res.index.equals(y_res.index)
+    together = pd.concat([X_res, y_res], axis=1)
+    originals = dict(zip(frame["sms"], frame["spam"]))
+    known = together[together["sms"].isin(originals)]
+    assert (known["spam"] == known["sms"].map(originals)).all()
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_label_containers_and_dtypes_are_kept(cls, small_text_data):
+    X, y = small_text_data
+    sampler = cls(random_state=0)
+    _, y_list = sampler.fit_resample(X, y.tolist())
+    assert isinstance(y_list, list)
+    _, y_int32 = sampler.fit_resample(X, y.astype(np.int32))
+    assert y_int32.dtype == np.int32
+    _, y_bool = sampler.fit_resample(X, y.astype(bool))
+    assert y_bool.dtype == bool
+    labels = pd.Series(np.where(y == 1, "spam", "ham"), name="label", dtype="category")
+    _, y_cat = sampler.fit_resample(X, labels)
+    assert y_cat.name == "label" and isinstance(y_cat.dtype, pd.CategoricalDtype)
+    # A one-column label array is accepted and comes back 1-D, as in imblearn.
+    _, y_column = clone(sampler).fit_resample(X, y.reshape(-1, 1))
+    assert y_column.shape == (len(y_column),)
+    # One-vs-all binarized labels, as imbalanced-learn accepts them, come back so.
+    onehot = np.eye(2, dtype=int)[y]
+    _, y_onehot = clone(sampler).fit_resample(X, onehot)
+    _, y_plain = clone(sampler).fit_resample(X, y)
+    np.testing.assert_array_equal(y_onehot.argmax(axis=1), y_plain)
+    assert y_onehot.shape == (len(y_plain), 2)
+
+
+def test_categorical_texts_gain_the_generated_categories(small_text_data):
+    X, y = small_text_data
+    X_res, _ = TextAugmentOverSampler(random_state=0).fit_resample(
+        pd.Series(X, dtype="category"), y
+    )
+    assert isinstance(X_res.dtype, pd.CategoricalDtype)
+    assert not X_res.isna().any()
+
+
+def test_get_feature_names_out_names_the_text_column(small_text_data):
+    X, y = small_text_data
+    sampler = TextRandomOverSampler(random_state=0).fit(pd.DataFrame({"sms": X}), y)
+    assert list(sampler.get_feature_names_out()) == ["sms"]
+    assert list(sampler.fit(X, y).get_feature_names_out()) == ["x0"]
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_clone_and_pickle(cls, small_text_data):
+    X, y = small_text_data
+    sampler = cls(sampling_strategy=0.8, random_state=0)
+    assert clone(sampler).get_params() == sampler.get_params()
+    X_res, _ = sampler.fit_resample(X, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    np.testing.assert_array_equal(restored.sample_indices_, sampler.sample_indices_)
+    np.testing.assert_array_equal(restored.fit_resample(X, y)[0], X_res)
+
+
+# ------------------------------------------------------------------ errors
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_a_single_class_is_an_error(cls):
+    with pytest.raises(ValueError, match=r"single class \('ham'\); .* needs at least two"):
+        cls().fit_resample(["a b", "c d", "e f"], ["ham"] * 3)
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        (np.arange(6.0), TypeError, "numeric dtype float64; this estimator takes raw text"),
+        ([1, 2, 3, 4, 5, 6], TypeError, r"X\[0\] has type int"),
+        (["a", "b", None, "d", "e", "f"], ValueError, r"X\[2\] is None: missing texts"),
+        (["a", "b", "c", b"d", "e", "f"], TypeError, r"X\[3\] is bytes, not str. Decode"),
+        (np.array([b"a"] * 6), TypeError, "bytes dtype"),
+        (np.zeros((6, 2), dtype=object), ValueError, "expected a 1-D sequence of texts"),
+        ("one text", TypeError, "single str; expected a sequence of texts"),
+    ],
+    ids=["floats", "ints", "none", "bytes", "bytes-array", "two-columns", "str"],
+)
+def test_non_text_input_is_an_error(cls, X, error, match):
+    with pytest.raises(error, match=match):
+        cls().fit_resample(X, [0, 0, 0, 0, 1, 1])
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_inconsistent_lengths_and_bad_targets(cls):
+    X = ["a b", "c d", "e f", "g h"]
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: len\(X\)=4, "
+                                         r"len\(y\)=3"):
+        cls().fit_resample(X, [0, 1, 0])
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        cls().fit_resample(X, None)
+    with pytest.raises(ValueError, match="Found array with 0 sample.* y is empty"):
+        cls().fit_resample([], [])
+    with pytest.raises(ValueError, match="Found array with 0 sample.* X is empty"):
+        cls().fit_resample([], [0, 1])
+    with pytest.raises(ValueError, match="Unknown label type: 'continuous'"):
+        cls().fit_resample(X, [0.1, 0.5, 0.7, 0.2])
+    with pytest.raises(ValueError, match="Multilabel and multioutput targets are not supported"):
+        cls().fit_resample(X, [[1, 1], [0, 1], [1, 0], [1, 1]])
+    with pytest.raises(ValueError, match="sample_weight contains negative values"):
+        cls().fit_resample(X, [0, 1, 0, 0], sample_weight=[1, -1, 1, 1])
+    with pytest.raises(ValueError, match=r"sample_weight has shape \(3,\); expected \(4,\)"):
+        cls().fit_resample(X, [0, 1, 0, 0], sample_weight=[1, 1, 1])
+
+
+@pytest.mark.parametrize("cls", OVER, ids=[c.__name__ for c in OVER])
+def test_over_sampler_strategy_that_would_shrink_a_class(cls, text_data):
+    X, y = text_data
+    n_minority = Counter(y)[1]
+    with pytest.raises(
+        ValueError,
+        match=rf"sampling_strategy=\{{1: 5\}} cannot be applied to the class counts "
+              rf"\{{0: \d+, 1: {n_minority}\}}.*should be greater or equal",
+    ):
+        cls(sampling_strategy={1: 5}).fit_resample(X, y)
+    with pytest.raises(ValueError, match="sampling_strategy=0.1 cannot be applied.*increase"):
+        cls(sampling_strategy=0.1).fit_resample(X, y)
+    with pytest.raises(ValueError, match="'sampling_strategy' parameter .* Got 'majority'"):
+        cls(sampling_strategy="majority").fit_resample(X, y)
+
+
+def test_under_sampler_strategy_that_would_grow_a_class(text_data):
+    X, y = text_data
+    with pytest.raises(ValueError, match=r"sampling_strategy=\{0: 1000\} .*less or equal"):
+        TextRandomUnderSampler(sampling_strategy={0: 1000}).fit_resample(X, y)
+    with pytest.raises(ValueError, match="sampling_strategy=0.1 cannot be applied.*increase"):
+        TextRandomUnderSampler(sampling_strategy=0.1).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_a_ratio_with_three_classes_is_an_error(cls, text_data):
+    X, y = three_classes(text_data)
+    with pytest.raises(ValueError, match="float only when the type of target is binary"):
+        cls(sampling_strategy=0.9).fit_resample(X, y)
+    with pytest.raises(ValueError, match=r"The \{'spma'\} target class is/are not present"):
+        cls(sampling_strategy={"spma": 10}).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_bad_parameters_are_named(cls, small_text_data):
+    X, y = small_text_data
+    with pytest.raises(ValueError, match="The 'shuffle' parameter of .* must be"):
+        cls(shuffle="yes").fit_resample(X, y)
+    with pytest.raises(ValueError, match="The 'sampling_strategy' parameter of .* must be"):
+        cls(sampling_strategy=1.5).fit_resample(X, y)
+
+
+# ----------------------------------------------------- pipelines, searches
+class RecordingTextClassifier(KerasTextClassifier):
+    """Records the texts it is fitted on and the texts it predicts."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.fit_texts_, self.fit_labels_ = list(X), list(y)
+        self.predicted_texts_ = []
+        return super().fit(X, y, sample_weight=sample_weight)
+
+    def predict(self, X):
+        self.predicted_texts_.append(list(X))
+        return super().predict(X)
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_samplers_run_in_fit_only_inside_a_pipeline(cls, text_data):
+    X, y = text_data
+    X = np.array([f"{text} n{i}" for i, text in enumerate(X)], dtype=object)  # unique texts
+    pipe = Pipeline([("sampler", cls(random_state=0)),
+                     ("clf", RecordingTextClassifier(**{**TINY, "epochs": 1}))])
+    result = cross_validate(pipe, X, y, cv=StratifiedKFold(2), scoring="f1",
+                            return_estimator=True, return_indices=True)
+    assert np.all(np.isfinite(result["test_score"]))
+    for fold, fitted in enumerate(result["estimator"]):
+        train, test = result["indices"]["train"][fold], result["indices"]["test"][fold]
+        clf, sampler = fitted.named_steps["clf"], fitted.named_steps["sampler"]
+        counts = Counter(y[train])
+        target = max(counts.values()) if cls in OVER else min(counts.values())
+        # Fitted on the resampled training fold, nothing from the test fold...
+        assert Counter(clf.fit_labels_) == {0: target, 1: target}
+        assert not set(clf.fit_texts_) & set(X[test])
+        assert sampler.sample_indices_.max() < len(train)
+        if cls is not TextAugmentOverSampler:
+            assert set(clf.fit_texts_) <= set(X[train])
+        # ...and scored on exactly the test fold: no resampling at predict time.
+        assert clf.predicted_texts_ == [list(X[test])]
+
+
+@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+def test_grid_search_over_the_sampling_strategy_gives_finite_f1(cls, text_data):
+    X, y = text_data
+    pipe = Pipeline([("sampler", cls(random_state=0)), ("clf", KerasTextClassifier(**TINY))])
+    search = GridSearchCV(pipe, {"sampler__sampling_strategy": [0.6, 1.0]}, scoring="f1",
+                          cv=StratifiedKFold(2), error_score="raise")
+    search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and search.best_score_ > 0.6
+    assert search.best_estimator_.predict(X[:5]).shape == (5,)
+
+
+def test_grid_search_swaps_the_sampler_step_including_passthrough(text_data):
+    X, y = text_data
+    pipe = Pipeline([("sampler", "passthrough"), ("clf", KerasTextClassifier(**TINY))])
+    candidates = [TextRandomOverSampler(random_state=0), TextRandomUnderSampler(random_state=0),
+                  TextAugmentOverSampler(random_state=0), "passthrough"]
+    search = GridSearchCV(pipe, {"sampler": candidates}, scoring="f1",
+                          cv=StratifiedKFold(2), error_score="raise")
+    search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert scores.shape == (4,) and np.all(np.isfinite(scores)) and np.all(scores > 0.5)
+
+
+@pytest.mark.xfail(
+    raises=ValueError, strict=True,
+    reason="imblearn 0.14 Pipeline unpacks exactly (X, y) from fit_resample "
+           "(imblearn/pipeline.py _fit_resample_one): resampled weights cannot reach "
+           "the next step yet (issue #8; imbalanced-learn #457, #833)",
+)
+def test_pipeline_carries_resampled_weights_to_the_final_step(small_text_data):
+    X, y = small_text_data
+    weights = np.linspace(0.5, 2.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = Pipeline([
+            ("sampler", TextRandomOverSampler(random_state=0).set_fit_resample_request(
+                sample_weight=True)),
+            ("vectorizer", TfidfVectorizer()),
+            ("clf", LogisticRegression().set_fit_request(sample_weight=True)),
+        ])
+        pipe.fit(X, y, sample_weight=weights)

@@ -1,0 +1,252 @@
+"""Behaviour of KerasVectorClassifier: dense and sparse input, pipelines, errors."""
+
+import pickle
+import warnings
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+import tensorflow as tf
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline
+from sklearn.base import is_classifier
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
+from sklearn.utils import get_tags
+
+from sklearn_imbal import KerasVectorClassifier
+
+FAST = dict(hidden_units=8, learning_rate=0.02, epochs=5, batch_size=32, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(240, 12, n_informative=5, weights=[0.8], random_state=0)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted_dense(data):
+    X, y = data
+    return KerasVectorClassifier(**FAST).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def fitted_sparse(data):
+    X, y = data
+    return KerasVectorClassifier(**FAST).fit(sp.csr_matrix(X), y)
+
+
+def test_is_a_classifier_that_takes_sparse_input():
+    clf = KerasVectorClassifier()
+    tags = get_tags(clf)
+    assert is_classifier(clf)
+    assert tags.input_tags.sparse and tags.input_tags.two_d_array
+    assert not tags.input_tags.string
+
+
+def test_dense_and_csr_train_the_same_model(fitted_dense, fitted_sparse, data):
+    X, y = data
+    assert not fitted_dense.model_.inputs[0].sparse
+    assert fitted_sparse.model_.inputs[0].sparse
+    dense = fitted_dense.predict_proba(X)
+    np.testing.assert_allclose(fitted_sparse.predict_proba(sp.csr_matrix(X)), dense, atol=1e-4)
+    assert roc_auc_score(y, dense[:, 1]) > 0.9
+    assert fitted_sparse.n_features_in_ == 12
+
+
+@pytest.mark.parametrize("to", [sp.csr_matrix, sp.csc_matrix, sp.coo_matrix, sp.csr_array,
+                                np.asarray, lambda X: X.astype(np.float32)],
+                         ids=["csr", "csc", "coo", "csr_array", "dense", "float32"])
+def test_any_input_format_predicts_the_same(fitted_sparse, data, to):
+    X, _ = data
+    expected = fitted_sparse.predict_proba(sp.csr_matrix(X))
+    np.testing.assert_allclose(fitted_sparse.predict_proba(to(X)), expected, atol=1e-6)
+
+
+def test_sparse_batches_reach_the_model_as_sparse_tensors(fitted_sparse, data):
+    X, _ = data
+    x = fitted_sparse._to_tensor(sp.csr_matrix(X))
+    batch = fitted_sparse._gather(x, tf.constant([3, 0, 7], dtype=tf.int64))
+    assert isinstance(batch, tf.SparseTensor)
+    np.testing.assert_allclose(tf.sparse.to_dense(batch).numpy(), X[[3, 0, 7]], rtol=1e-6)
+    chunk = fitted_sparse._slice(x, 5, 9)
+    assert isinstance(chunk, tf.SparseTensor)
+    np.testing.assert_allclose(tf.sparse.to_dense(chunk).numpy(), X[5:9], rtol=1e-6)
+
+
+def test_a_matrix_too_large_to_densify_trains_and_predicts():
+    """2,000 x 2,000,000: densified as float32 it would need 16 GB."""
+    n_samples, n_features = 2000, 2_000_000
+    rng = np.random.RandomState(0)
+    y = (rng.rand(n_samples) < 0.2).astype(int)
+    rows = np.repeat(np.arange(n_samples), 10)
+    columns = rng.randint(0, n_features, rows.shape[0])
+    columns[::10] = y * 7 + 11  # one informative column per class
+    X = sp.csr_matrix((np.ones(rows.shape[0]), (rows, columns)), shape=(n_samples, n_features))
+    clf = KerasVectorClassifier(hidden_units=0, learning_rate=0.05, epochs=2, batch_size=256,
+                                random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (n_samples, 2)
+    assert roc_auc_score(y, proba[:, 1]) > 0.95
+
+
+def test_smote_pipeline_in_grid_search_and_threshold_tuning(text_data):
+    texts, y = text_data
+    pipe = Pipeline([
+        ("tfidf", TfidfVectorizer()),
+        ("sampler", SMOTE(random_state=0)),
+        ("clf", KerasVectorClassifier(**FAST)),
+    ])
+    search = GridSearchCV(
+        pipe,
+        {"sampler": [SMOTE(random_state=0), "passthrough"],
+         "clf__loss": ["binary_crossentropy", "auc"]},
+        scoring="roc_auc", cv=2, error_score="raise",
+    ).fit(texts, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and scores.min() > 0.8
+    tuned = TunedThresholdClassifierCV(search.best_estimator_, scoring="f1", cv=0.3,
+                                       random_state=0).fit(texts, y)
+    assert 0.0 < tuned.best_threshold_ < 1.0
+
+
+def test_multiclass_with_string_labels(data):
+    X, _ = data
+    y = np.repeat(["a", "b", "c"], 80)
+    X = X + np.repeat(np.eye(3, 12) * 3, 80, axis=0)
+    clf = KerasVectorClassifier(**FAST).fit(sp.csr_matrix(X), y)
+    assert list(clf.classes_) == ["a", "b", "c"]
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert (clf.predict(X) == y).mean() > 0.8
+
+
+def test_hidden_units_shapes_the_mlp(data):
+    X, y = data
+    clf = KerasVectorClassifier(**{**FAST, "epochs": 1, "hidden_units": (6, 4)},
+                                dropout=0.2).fit(X, y)
+    widths = [layer.units for layer in clf.model_.layers if isinstance(layer, keras.layers.Dense)]
+    assert widths == [6, 4, 1]
+    logistic = KerasVectorClassifier(**{**FAST, "epochs": 1, "hidden_units": 0}).fit(X, y)
+    assert [type(layer).__name__ for layer in logistic.model_.layers] == ["InputLayer", "Dense"]
+
+
+def test_dataframe_feature_names(data):
+    X, y = data
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(12)])
+    clf = KerasVectorClassifier(**{**FAST, "epochs": 1}).fit(frame, y)
+    assert list(clf.feature_names_in_) == list(frame.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.predict(frame)
+    with pytest.raises(ValueError, match="feature names should match"):
+        clf.predict(frame[frame.columns[::-1]])
+
+
+def test_user_model_builder_gets_the_input_kind(data):
+    X, y = data
+    seen = {}
+
+    def build(meta, compile_kwargs, units=4):
+        seen.update(meta)
+        inputs = keras.Input(shape=(meta["n_features_in_"],), sparse=meta["sparse_input"])
+        hidden = keras.layers.Dense(units, activation="relu")(inputs)
+        return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(hidden))
+
+    clf = KerasVectorClassifier(model=build, model__units=3, **{**FAST, "epochs": 1})
+    clf.fit(sp.csr_matrix(X), y)
+    assert seen["sparse_input"] and seen["n_features_in_"] == 12
+    assert clf.predict_proba(X).shape == (240, 2)
+
+
+def test_pickle_round_trip_of_a_sparse_model(fitted_sparse, data):
+    X, _ = data
+    restored = pickle.loads(pickle.dumps(fitted_sparse))
+    np.testing.assert_array_equal(restored.predict_proba(sp.csr_matrix(X)),
+                                  fitted_sparse.predict_proba(sp.csr_matrix(X)))
+
+
+def test_unsorted_csr_is_handled_without_modifying_it(data):
+    X, y = data
+    unsorted = sp.csr_matrix(X)
+    for row in range(X.shape[0]):  # columns in descending order: valid, not canonical
+        start, stop = unsorted.indptr[row], unsorted.indptr[row + 1]
+        unsorted.indices[start:stop] = unsorted.indices[start:stop][::-1].copy()
+        unsorted.data[start:stop] = unsorted.data[start:stop][::-1].copy()
+    unsorted.has_sorted_indices = False
+    before = unsorted.indices.copy()
+    clf = KerasVectorClassifier(**{**FAST, "epochs": 1}).fit(unsorted, y)
+    np.testing.assert_array_equal(unsorted.indices, before)
+    assert not unsorted.has_sorted_indices
+    np.testing.assert_allclose(clf.predict_proba(unsorted), clf.predict_proba(X), atol=1e-6)
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError, match="not fitted"):
+        KerasVectorClassifier().predict(np.ones((2, 3)))
+
+
+def _with_nan(X):
+    X = X.copy()
+    X[3, 2] = np.nan
+    return X
+
+
+def _with_inf(X):
+    X = X.copy()
+    X[3, 2] = np.inf
+    return X
+
+
+@pytest.mark.parametrize(
+    "make_X, match",
+    [
+        (_with_nan, "Input X contains NaN"),
+        (_with_inf, "Input X contains infinity"),
+        (lambda X: sp.csr_matrix(_with_nan(X)), "Input X contains NaN"),
+        (lambda X: np.array([["a", "b"]] * len(X), dtype=object), "takes numeric features"),
+        (lambda X: [f"text {i}" for i in range(len(X))], "takes numeric features"),
+        (lambda X: X[:, 0], "Expected 2D array"),
+        (lambda X: X[:, :0], "0 feature"),
+        (lambda X: X + 1j, "Complex data not supported"),
+    ],
+    ids=["nan", "inf", "sparse-nan", "strings", "text-list", "1d", "no-features", "complex"],
+)
+def test_bad_input_errors(data, make_X, match):
+    X, y = data
+    with pytest.raises(ValueError, match=match):
+        KerasVectorClassifier(epochs=1).fit(make_X(X), y)
+
+
+def test_wrong_number_of_features_at_predict(fitted_sparse, data):
+    X, _ = data
+    with pytest.raises(ValueError, match="X has 5 features, but KerasVectorClassifier is "
+                                         "expecting 12 features"):
+        fitted_sparse.predict(X[:, :5])
+    with pytest.raises(ValueError, match="X has 5 features"):
+        fitted_sparse.predict_proba(sp.csr_matrix(X[:, :5]))
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(hidden_units=(8, 0)), "0-width layer"),
+        (dict(hidden_units=(8, -2)), "hidden_units must be"),
+        (dict(hidden_units="wide"), "hidden_units"),
+        (dict(activation="sigmoidal"), "activation"),
+        (dict(hiden_units=3), r"Did you mean 'hidden_units'"),
+    ],
+)
+def test_bad_parameters_are_named(data, params, match):
+    X, y = data
+    with pytest.raises(ValueError, match=match):
+        KerasVectorClassifier(epochs=1, **params).fit(X, y)
