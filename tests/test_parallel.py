@@ -4,6 +4,7 @@ import functools
 import os
 import random
 import signal
+import sys
 import threading
 import time
 
@@ -91,6 +92,13 @@ def cluster():
 def test_search_backend_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         with search_backend(**kwargs):
+            pass  # pragma: no cover
+
+
+def test_dask_backend_without_distributed_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    with pytest.raises(ImportError, match=r'pip install "sklearn-imbal\[dask\]"'):
+        with search_backend("dask"):
             pass  # pragma: no cover
 
 
