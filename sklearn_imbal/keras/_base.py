@@ -30,9 +30,11 @@ import os
 import tempfile
 import warnings
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
+import joblib
 import keras
 import numpy as np
 import tensorflow as tf
@@ -71,6 +73,20 @@ __all__ = ["BaseKerasClassifier"]
 _PREDICT_CHUNK = 4096
 # Private state that is rebuilt on demand and must not be pickled.
 _TRANSIENT_STATE = ("_predict_fn_cache", "_fit_callbacks", "_predict_callbacks")
+
+
+def _prediction_threads():
+    """Chunks to predict at once: TensorFlow's intra-op limit, else every core.
+
+    Text vectorization ops (regex, split, n-grams, lookup) run on one core each,
+    so chunks predicted in threads use the other cores; a search worker limited
+    to one TensorFlow thread predicts one chunk at a time.
+    """
+    limit = tf.config.threading.get_intra_op_parallelism_threads()
+    variable = os.environ.get("TF_NUM_INTRAOP_THREADS", "")
+    if not limit and variable.isdigit():
+        limit = int(variable)
+    return limit or joblib.cpu_count()
 
 
 class _SavedKerasModel:
@@ -639,10 +655,16 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         predict = self._predict_function()
         chunk = self._routed("predict").get("batch_size", _PREDICT_CHUNK)
         n_samples = self._n_samples(X)
-        outputs = [
-            predict(self._slice(x, start, min(start + chunk, n_samples))).numpy()
-            for start in range(0, n_samples, chunk)
-        ]
+        starts = range(0, n_samples, chunk)
+
+        def run(start):
+            return predict(self._slice(x, start, min(start + chunk, n_samples))).numpy()
+
+        n_threads = min(len(starts), _prediction_threads())
+        outputs = [run(start) for start in starts[:1 if n_threads > 1 else None]]
+        if n_threads > 1:  # the first call above traced the function
+            with ThreadPoolExecutor(n_threads) as pool:
+                outputs += pool.map(run, starts[1:])
         return np.concatenate(outputs).astype(np.float64, copy=False)
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:

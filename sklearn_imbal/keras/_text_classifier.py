@@ -337,6 +337,7 @@ class KerasTextClassifier(BaseKerasClassifier):
             dropout=self.dropout,
             l2=self.l2,
             class_prior=class_prior,
+            seed=self._sub_seed(4),  # 1-3: validation split, shuffling, batches
         )
 
     def _model_builder_extras(self, X_train):

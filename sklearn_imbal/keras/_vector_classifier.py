@@ -15,7 +15,7 @@ from sklearn.utils.validation import validate_data
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
-from sklearn_imbal.keras._builders import output_layer
+from sklearn_imbal.keras._builders import LayerSeeds, output_layer
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import RandomState
@@ -334,6 +334,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
     # ----------------------------------------------------------------- model
     def _build_default_model(self, X_train, class_prior):
         hidden = self._hidden_layers()
+        seeds = LayerSeeds(self._sub_seed(4))  # 1-3: validation split, shuffling, batches
         regularizer = keras.regularizers.L2(self.l2) if self.l2 else None
         inputs = keras.Input(
             shape=(self.n_features_in_,), sparse=sp.issparse(X_train), name="features"
@@ -342,11 +343,13 @@ class KerasVectorClassifier(BaseKerasClassifier):
         for depth, units in enumerate(hidden):
             x = keras.layers.Dense(
                 units, activation=self.activation, kernel_regularizer=regularizer,
+                kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
                 name=f"hidden_{depth}",
             )(x)
             if self.dropout:
-                x = keras.layers.Dropout(self.dropout, name=f"dropout_{depth}")(x)
-        outputs = output_layer(self.n_classes_, l2=self.l2, class_prior=class_prior)(x)
+                x = keras.layers.Dropout(self.dropout, seed=seeds(), name=f"dropout_{depth}")(x)
+        outputs = output_layer(self.n_classes_, l2=self.l2, class_prior=class_prior,
+                               seed=seeds())(x)
         return keras.Model(inputs, outputs, name="vector_mlp")
 
     def _model_builder_extras(self, X_train):
