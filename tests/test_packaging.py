@@ -56,7 +56,9 @@ def _requirements(text_lines):
     """``{name: version}`` of the ``name>=version`` / ``name==version`` lines."""
     found = {}
     for line in text_lines:
-        match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(?:>=|==)\s*([0-9][^,;\s\"]*)", line)
+        match = re.match(
+            r"\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(?:>=|==)\s*([0-9][^,;\s\"]*)", line
+        )
         if match:
             found[match.group(1).lower().replace("_", "-")] = match.group(2)
     return found
@@ -83,6 +85,14 @@ def test_declared_lower_bounds_are_the_tested_oldest_versions():
 
 
 # ------------------------------------------------------------------ types
+def _public_name(module, name):
+    """``module.name``, or None when it needs a missing optional dependency."""
+    try:
+        return getattr(module, name)
+    except ImportError:  # e.g. sklearn_imbal.parallel.TensorFlowThreads without dask
+        return None
+
+
 def _public_objects():
     modules = [sklearn_imbal] + [
         importlib.import_module(f"sklearn_imbal.{info.name}")
@@ -92,7 +102,7 @@ def _public_objects():
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):
-            value = getattr(module, name)
+            value = _public_name(module, name)
             if getattr(value, "__module__", "").startswith("sklearn_imbal"):
                 found[id(value)] = value
     return list(found.values())
@@ -140,7 +150,7 @@ def _public_estimator_classes():
     classes = {}
     for module in modules:
         for name in getattr(module, "__all__", []):
-            value = getattr(module, name)
+            value = _public_name(module, name)
             if (isinstance(value, type) and issubclass(value, BaseEstimator)
                     and value.__module__.startswith("sklearn_imbal")
                     and not value.__name__.startswith("Base")):  # abstract bases

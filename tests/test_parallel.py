@@ -76,6 +76,7 @@ def cluster():
 
 
 # ---------------------------------------------------------------- arguments
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     "kwargs, match",
     [
@@ -239,6 +240,7 @@ def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, text_data, l
 
 
 # ------------------------------------------------------ threaded prediction
+@pytest.mark.smoke
 def test_predict_in_threads_gives_the_same_probabilities(text_data, monkeypatch):
     import sklearn_imbal.keras._base as base
 

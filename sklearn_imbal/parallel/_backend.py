@@ -1,7 +1,11 @@
 """search_backend: where a scikit-learn search runs its fits (loky or Dask)."""
 
+from __future__ import annotations
+
 import contextlib
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import joblib
 
@@ -32,8 +36,15 @@ def _check_n_jobs(n_jobs):
 
 
 @contextlib.contextmanager
-def search_backend(backend="loky", *, n_jobs=None, scheduler=None, n_workers=None,
-                   tensorflow_threads=1, timeout=60):
+def search_backend(
+    backend: str = "loky",
+    *,
+    n_jobs: int | None = None,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+    tensorflow_threads: int = 1,
+    timeout: float = 60,
+) -> Iterator[Any]:
     """Run the joblib parallelism of a scikit-learn search on loky or on Dask.
 
     Inside the ``with`` block, ``GridSearchCV``, ``RandomizedSearchCV``,

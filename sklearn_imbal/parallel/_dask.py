@@ -1,8 +1,14 @@
 """A Dask worker plugin that limits TensorFlow's threads on every worker."""
 
+from __future__ import annotations
+
 import asyncio
+from typing import TYPE_CHECKING
 
 from distributed.diagnostics.plugin import WorkerPlugin
+
+if TYPE_CHECKING:
+    from distributed import Worker
 
 from sklearn_imbal.parallel._threads import check_n_threads, limit_tensorflow_threads
 
@@ -48,10 +54,10 @@ class TensorFlowThreads(WorkerPlugin):
 
     name = "sklearn-imbal-tensorflow-threads"
 
-    def __init__(self, n_threads=1):
+    def __init__(self, n_threads: int = 1) -> None:
         self.n_threads = check_n_threads(n_threads, "n_threads")
 
-    async def setup(self, worker):
+    async def setup(self, worker: Worker) -> None:
         # Importing TensorFlow takes seconds; off the event loop, the worker keeps
         # answering the scheduler's heartbeats meanwhile.
         self.limits_ = await asyncio.to_thread(limit_tensorflow_threads, self.n_threads)

@@ -9,6 +9,8 @@ first: in a loky worker through joblib's ``initializer``, in a Dask worker
 through :class:`~sklearn_imbal.parallel.TensorFlowThreads`.
 """
 
+from __future__ import annotations
+
 import os
 import warnings
 from numbers import Integral
@@ -23,7 +25,9 @@ def check_n_threads(value, name):
     return int(value)
 
 
-def limit_tensorflow_threads(n_threads=1, *, inter_op_threads=None):
+def limit_tensorflow_threads(
+    n_threads: int = 1, *, inter_op_threads: int | None = None
+) -> dict[str, int]:
     """Limit TensorFlow (and OpenMP) threads in this process, before TensorFlow runs.
 
     Sets ``TF_NUM_INTRAOP_THREADS``, ``TF_NUM_INTEROP_THREADS`` and
@@ -88,7 +92,7 @@ def limit_tensorflow_threads(n_threads=1, *, inter_op_threads=None):
     return tensorflow_thread_limits()
 
 
-def tensorflow_thread_limits():
+def tensorflow_thread_limits() -> dict[str, int]:
     """TensorFlow's thread limits in this process, as ``tf.config.threading`` reports them.
 
     Use it to check a cluster, e.g. ``client.run(tensorflow_thread_limits)``.
