@@ -6,36 +6,53 @@
    TF-IDF + LogisticRegression pipeline (target: median <= 1 ms, bag model).
 3. Batch throughput in documents per second (target: >= 100k docs/s, bag model).
 
-Run: ``python benchmarks/core.py [--n-samples 20000] [--repeats 3]``.
+Run: ``python -m benchmarks core [--quick]`` (the suite), or this process alone:
+``python -m benchmarks.core [--n-samples 20000] [--repeats 6]``.
 """
 
 import argparse
+import json
 import os
-import platform
 import statistics
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import sklearn  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-
-import sklearn_imbal  # noqa: E402
-from sklearn_imbal import KerasTextClassifier  # noqa: E402
-from sklearn_imbal.datasets import make_imbalanced_text  # noqa: E402
 
 BAG = dict(architecture="bag", analyzer="word", ngrams=1, max_tokens=20_000,
            sequence_length=64, embedding_dim=32, hidden_units=0, dropout=0.0, l2=0.0,
            learning_rate=0.01, batch_size=64)
 
 
+def runs(quick):
+    """(label, argv) of each process the suite runs for this benchmark."""
+    if quick:
+        return [("bag model, make_imbalanced_text(4000), 1 epoch, 2 repeats",
+                 ["--n-samples", "4000", "--epochs", "1", "--repeats", "2"])]
+    return [("bag model, make_imbalanced_text(20000), 3 epochs, 6 repeats", [])]
+
+
+def report(results):
+    """The summary the suite prints: each measure against its target."""
+    r = results[0]
+    keras_x = r["keras_latency_ms"] / r["latency_ms"]
+    sklearn_x = r["latency_ms"] / r["sklearn_latency_ms"]
+    return "\n".join([
+        f"fit overhead        ours/Keras {r['fit_ratio']:.3f}   (target <= 1.05)",
+        f"one-document proba  {r['latency_ms']:.3f} ms   (target <= 1 ms); "
+        f"model.predict {r['keras_latency_ms']:.1f} ms = {keras_x:.0f}x, "
+        f"TF-IDF+LR {r['sklearn_latency_ms']:.3f} ms = {sklearn_x:.2f}x ours",
+        f"batch throughput    {r['docs_per_s']:,.0f} docs/s   (target >= 100,000); "
+        f"model.predict {r['keras_docs_per_s']:,.0f} docs/s",
+        f"default tfidf       {r['tfidf_latency_ms']:.3f} ms, {r['tfidf_docs_per_s']:,.0f} docs/s",
+        f"peak RSS            {r['peak_rss_mb']:,.0f} MB",
+    ])
+
+
 def fit_keras_directly(X, y, epochs, seed):
     """The bag model, written with plain Keras, as a user would without us."""
+    import keras
+    import tensorflow as tf
+
     keras.utils.set_random_seed(seed)
     vectorizer = keras.layers.TextVectorization(
         max_tokens=BAG["max_tokens"], output_sequence_length=BAG["sequence_length"]
@@ -68,16 +85,21 @@ def median_ms(function, repeats):
     return 1e3 * statistics.median(times)
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-samples", type=int, default=20_000)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=6)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
-    print(f"# sklearn_imbal {sklearn_imbal.__version__} | keras {keras.__version__} | "
-          f"tensorflow {tf.__version__} | scikit-learn {sklearn.__version__} | "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    import tensorflow as tf
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_imbal import KerasTextClassifier
+    from sklearn_imbal.datasets import make_imbalanced_text
+
     X, y = make_imbalanced_text(args.n_samples, weights=(0.9, 0.1), random_state=0)
     print(f"data: make_imbalanced_text({args.n_samples}), {y.mean():.0%} minority, "
           f"{args.epochs} epochs, bag model")
@@ -132,10 +154,18 @@ def main():
 
     tfidf = KerasTextClassifier(epochs=1, random_state=0).fit(X[:5000], y[:5000])
     tfidf.predict_proba(document)
+    tfidf_ms = median_ms(lambda: tfidf.predict_proba(document), 300)
+    tfidf_seconds, _ = timed(tfidf.predict_proba, X)
     print("\n## default architecture (tfidf, char_wb 2-5) for reference")
-    print(f"single document           {median_ms(lambda: tfidf.predict_proba(document), 300):8.3f} ms")
-    seconds, _ = timed(tfidf.predict_proba, X)
-    print(f"throughput                {len(X) / seconds:10,.0f} docs/s")
+    print(f"single document           {tfidf_ms:8.3f} ms")
+    print(f"throughput                {len(X) / tfidf_seconds:10,.0f} docs/s")
+    print("RESULT " + json.dumps({
+        "fit_ratio": ratio, "fit_ours_s": statistics.median(ours),
+        "fit_keras_s": statistics.median(direct), "latency_ms": ours_ms,
+        "keras_latency_ms": keras_ms, "sklearn_latency_ms": sklearn_ms,
+        "docs_per_s": len(X) / seconds, "keras_docs_per_s": len(X) / keras_seconds,
+        "tfidf_latency_ms": tfidf_ms, "tfidf_docs_per_s": len(X) / tfidf_seconds,
+    }), flush=True)
 
 
 if __name__ == "__main__":

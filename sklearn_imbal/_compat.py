@@ -8,6 +8,8 @@ module patches another library: each shim is a function our own classes call.
 # decorator private, but every third-party estimator that follows its
 # conventions imports them; importing them in one place means a rename in a
 # future scikit-learn release is fixed here only. Present since scikit-learn 1.2/1.3.
+from typing import TYPE_CHECKING, Any
+
 import sklearn
 from sklearn.base import _fit_context
 
@@ -27,6 +29,16 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
+# sklearn_imbal.pipeline.Pipeline rewrites imbalanced-learn's ``Pipeline._fit`` loop
+# (to carry resampled weights) and reuses the helpers that loop is made of, so
+# that its logging, caching and step-fitting stay identical to the Pipeline it
+# extends. Same names and signatures in imbalanced-learn 0.13 and 0.14 and
+# scikit-learn 1.6 to 1.9.
+from imblearn.pipeline import _fit_transform_one  # noqa: E402
+from sklearn.pipeline import _name_estimators  # noqa: E402
+from sklearn.utils._user_interface import _print_elapsed_time  # noqa: E402
+from sklearn.utils.metadata_routing import _routing_enabled  # noqa: E402
+
 __all__ = [
     "LegacyTagsFor16",
     "SklearnTagsRoot",
@@ -37,6 +49,10 @@ __all__ = [
     "StrOptions",
     "_Scorer",
     "_fit_context",
+    "_fit_transform_one",
+    "_name_estimators",
+    "_print_elapsed_time",
+    "_routing_enabled",
     "classifier_tags",
     "validate_params",
 ]
@@ -74,6 +90,10 @@ class LegacyTagsFor16:
     the old format. It only defines ``_more_tags`` on scikit-learn < 1.7, which no
     longer reads it.
     """
+
+    if TYPE_CHECKING:
+        # Provided by the estimator class this mixin is part of.
+        def __sklearn_tags__(self) -> Any: ...
 
     if _SKLEARN_16:
 

@@ -1,5 +1,7 @@
 """Warnings and errors raised by sklearn_imbal."""
 
+from __future__ import annotations
+
 __all__ = ["InfeasibleConstraintWarning", "ModelVersionWarning", "TrainingDivergedError"]
 
 
@@ -11,7 +13,7 @@ class ModelVersionWarning(UserWarning):
     ``saved_version`` and ``current_version`` say which versions differ.
     """
 
-    def __init__(self, estimator_name, saved_version, current_version):
+    def __init__(self, estimator_name: str, saved_version: str, current_version: str) -> None:
         self.estimator_name = estimator_name
         self.saved_version = saved_version
         self.current_version = current_version

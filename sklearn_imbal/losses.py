@@ -25,7 +25,11 @@ so a model compiled with it saves to ``.keras``, loads back compiled, and the
 estimators holding it pickle.
 """
 
+from __future__ import annotations
+
 import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import keras
 from keras import ops
@@ -81,11 +85,16 @@ class SparseCategoricalFocalCrossentropy(keras.losses.CategoricalFocalCrossentro
     0.2899
     """
 
-    def __init__(self, alpha=1.0, gamma=2.0, name="sparse_categorical_focal_crossentropy",
-                 **kwargs):
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        gamma: float = 2.0,
+        name: str = "sparse_categorical_focal_crossentropy",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(alpha=alpha, gamma=gamma, name=name, **kwargs)
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: Any, y_pred: Any) -> Any:
         codes = ops.cast(ops.reshape(y_true, (-1,)), "int32")
         one_hot = ops.one_hot(codes, ops.shape(y_pred)[-1], dtype=y_pred.dtype)
         return super().call(one_hot, y_pred)
@@ -177,14 +186,17 @@ class SoftFBetaLoss(_BatchLoss):
     (0.0, 0.5)
     """
 
-    def __init__(self, beta=1.0, epsilon=1e-7, name="soft_fbeta", **kwargs):
+    def __init__(
+        self, beta: float = 1.0, epsilon: float = 1e-7, name: str = "soft_fbeta",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=name, **kwargs)
         if not beta > 0:
             raise ValueError(f"beta must be > 0; got {beta!r}.")
         self.beta = float(beta)
         self.epsilon = float(epsilon)
 
-    def batch_loss(self, y_true, y_pred, sample_weight):
+    def batch_loss(self, y_true: Any, y_pred: Any, sample_weight: Any) -> Any:
         beta2 = self.beta**2
         true_positive = ops.sum(sample_weight * y_true * y_pred)
         predicted = ops.sum(sample_weight * y_pred)  # TP + FP
@@ -193,7 +205,7 @@ class SoftFBetaLoss(_BatchLoss):
         fbeta = (1.0 + beta2) * true_positive / (predicted + beta2 * positives + self.epsilon)
         return 1.0 - fbeta
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "beta": self.beta, "epsilon": self.epsilon}
 
 
@@ -249,7 +261,10 @@ class PairwiseAUCLoss(_BatchLoss):
     (0.0, 0.9)
     """
 
-    def __init__(self, margin=0.5, power=2.0, name="pairwise_auc", **kwargs):
+    def __init__(
+        self, margin: float = 0.5, power: float = 2.0, name: str = "pairwise_auc",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=name, **kwargs)
         if not margin > 0:
             raise ValueError(f"margin must be > 0; got {margin!r}.")
@@ -258,7 +273,7 @@ class PairwiseAUCLoss(_BatchLoss):
         self.margin = float(margin)
         self.power = float(power)
 
-    def batch_loss(self, y_true, y_pred, sample_weight):
+    def batch_loss(self, y_true: Any, y_pred: Any, sample_weight: Any) -> Any:
         positive = sample_weight * y_true
         negative = sample_weight * (1.0 - y_true)
         # Rows: positives i, columns: negatives j; the n^2 matrix of all pairs is
@@ -269,7 +284,7 @@ class PairwiseAUCLoss(_BatchLoss):
         total = ops.sum(pair_weight)
         return ops.divide_no_nan(ops.sum(pair_weight * penalty), total)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "margin": self.margin, "power": self.power}
 
 
@@ -369,7 +384,12 @@ LOSSES = {
 }
 
 
-def get_loss(loss, *, n_classes, params=None):
+def get_loss(
+    loss: str | Callable[..., Any] | None,
+    *,
+    n_classes: int,
+    params: Mapping[str, Any] | None = None,
+) -> Callable[..., Any]:
     """Resolve a ``loss=`` parameter value into a Keras loss.
 
     Parameters

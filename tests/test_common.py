@@ -13,6 +13,7 @@ suite runs on it directly; only the checks listed in
 ``VECTOR_EXPECTED_FAILED_CHECKS`` are expected to fail.
 """
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_imbal import KerasTextClassifier, KerasVectorClassifier
@@ -109,15 +110,23 @@ def _expected_failed_checks(estimator):
     return {}
 
 
+# Two functions so that the quick one (most checks feed numbers and are expected to
+# fail fast) can run in the version matrix's smoke subset (.ci/run).
+@pytest.mark.smoke
 @parametrize_with_checks(
-    [
-        _CheckableTextClassifier(epochs=2, random_state=0),
-        # Small and fast, yet enough to pass check_classifiers_train (accuracy > 0.83).
-        KerasVectorClassifier(hidden_units=16, learning_rate=0.02, epochs=5, random_state=0),
-    ],
+    [_CheckableTextClassifier(epochs=2, random_state=0)],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@parametrize_with_checks(
+    # Small and fast, yet enough to pass check_classifiers_train (accuracy > 0.83).
+    [KerasVectorClassifier(hidden_units=16, learning_rate=0.02, epochs=5, random_state=0)],
+    expected_failed_checks=_expected_failed_checks,
+)
+def test_sklearn_compatible_vector_estimator(estimator, check):
     check(estimator)
 
 
@@ -127,7 +136,6 @@ def test_sklearn_compatible_estimator(estimator, check):
 # scikit-learn generates no check for text-only estimators). Both suites feed
 # numeric matrices to most checks; a text sampler rejects them, so each such check
 # is listed with the test of tests/test_sampling*.py that runs it on text.
-import pytest  # noqa: E402
 from imblearn.utils.estimator_checks import estimator_checks_generator  # noqa: E402
 
 from sklearn_imbal.sampling import (  # noqa: E402
@@ -244,6 +252,7 @@ def _check_id(value):
     return getattr(check, "__name__", None)
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("estimator, check", list(_sampler_checks()), ids=_check_id)
 def test_imblearn_compatible_sampler(estimator, check):
     check(estimator)

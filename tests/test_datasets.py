@@ -185,6 +185,7 @@ def test_load_sms_spam_decodes_utf8():
     assert not any("Â£" in text for text in X)
 
 
+@pytest.mark.smoke
 @needs_sms_copy
 def test_load_sms_spam_as_frame_and_return_X_y():
     sms = load_sms_spam(as_frame=True)

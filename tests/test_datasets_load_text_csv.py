@@ -23,6 +23,7 @@ def _write(path, content, encoding="utf-8"):
     return path
 
 
+@pytest.mark.smoke
 def test_load_text_csv_reads_csv_and_maps_positive_label(tmp_path):
     path = _write(tmp_path / "sms.csv",
                   'id,message,label\n1,"Win, now",spam\n2,NA,ham\n3,911,ham\n4,null,spam\n')
@@ -68,6 +69,7 @@ def test_load_text_csv_formats(tmp_path, name, content, kwargs):
     assert X.tolist() == ["hello, world", "bye"] and y.tolist() == [1, 0]
 
 
+@pytest.mark.smoke
 @needs_pyarrow
 def test_load_text_csv_reads_parquet(tmp_path):
     path = tmp_path / "data.parquet"

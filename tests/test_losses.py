@@ -89,6 +89,7 @@ def test_multiclass_focal_equals_keras_focal_on_one_hot_labels():
     assert float(ours) == pytest.approx(float(keras_own), rel=1e-6)
 
 
+@pytest.mark.smoke
 def test_loss_names_resolve_by_number_of_classes():
     assert isinstance(get_loss("focal", n_classes=2), keras.losses.BinaryFocalCrossentropy)
     assert isinstance(get_loss("focal", n_classes=4), SparseCategoricalFocalCrossentropy)
@@ -140,6 +141,7 @@ def test_loss_parameters_are_routed(separable, loss, params, attribute):
     assert getattr(clf.model_.loss, attribute) == pytest.approx(params[attribute])
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("loss", ["focal", "soft_f1", "auc"])
 def test_each_loss_round_trips_through_dot_keras_and_pickle(separable, loss, tmp_path):
     X, y = separable

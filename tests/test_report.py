@@ -203,6 +203,7 @@ def test_threshold_curve_is_what_tuned_threshold_classifier_maximizes(scored):
     assert tuned.best_threshold_ == pytest.approx(ours_grid[np.argmax(ours)])
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     "plot, args",
     [
@@ -254,6 +255,7 @@ def test_confusion_matrix_cells_show_counts_and_rates():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["ham", "spam"]
 
 
+@pytest.mark.smoke
 def test_write_report_round_trips_json_and_writes_pngs(scored, tmp_path):
     y, proba = scored
     open_before = plt.get_fignums()

@@ -19,6 +19,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validat
 from sklearn.utils import get_tags
 
 from sklearn_imbal import KerasTextClassifier
+from sklearn_imbal.pipeline import Pipeline as SampleAwarePipeline
 from sklearn_imbal.sampling import (
     TextAugmentOverSampler,
     TextRandomOverSampler,
@@ -97,6 +98,7 @@ def test_float_strategy_is_a_minority_to_majority_ratio(cls, text_data):
         assert res == {0: int(counts[1] / 0.5), 1: counts[1]}
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     "cls, reference, params",
     [
@@ -161,6 +163,7 @@ def test_sample_indices_map_rows_to_their_source(cls, text_data):
     np.testing.assert_array_equal(X_res[copied], X[source[copied]])
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
 def test_sample_weight_is_resampled_with_the_rows(cls, text_data):
     X, y = text_data
@@ -203,6 +206,7 @@ CONTAINERS = {
 }
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
 @pytest.mark.parametrize("container", CONTAINERS, ids=list(CONTAINERS))
 def test_output_container_is_the_input_container(cls, container, small_text_data):
@@ -429,6 +433,7 @@ def test_grid_search_over_the_sampling_strategy_gives_finite_f1(cls, text_data):
     assert search.best_estimator_.predict(X[:5]).shape == (5,)
 
 
+@pytest.mark.smoke
 def test_grid_search_swaps_the_sampler_step_including_passthrough(text_data):
     X, y = text_data
     pipe = Pipeline([("sampler", "passthrough"), ("clf", KerasTextClassifier(**TINY))])
@@ -441,20 +446,24 @@ def test_grid_search_swaps_the_sampler_step_including_passthrough(text_data):
     assert scores.shape == (4,) and np.all(np.isfinite(scores)) and np.all(scores > 0.5)
 
 
-@pytest.mark.xfail(
-    raises=ValueError, strict=True,
-    reason="imblearn 0.14 Pipeline unpacks exactly (X, y) from fit_resample "
-           "(imblearn/pipeline.py _fit_resample_one): resampled weights cannot reach "
-           "the next step yet (issue #8; imbalanced-learn #457, #833)",
-)
+@pytest.mark.smoke
 def test_pipeline_carries_resampled_weights_to_the_final_step(small_text_data):
+    """imblearn's Pipeline cannot (tests/test_pipeline.py); sklearn_imbal.pipeline's can."""
     X, y = small_text_data
     weights = np.linspace(0.5, 2.0, len(y))
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = Pipeline([
+        pipe = SampleAwarePipeline([
             ("sampler", TextRandomOverSampler(random_state=0).set_fit_resample_request(
                 sample_weight=True)),
             ("vectorizer", TfidfVectorizer()),
-            ("clf", LogisticRegression().set_fit_request(sample_weight=True)),
+            ("clf", WeightRecordingLogisticRegression().set_fit_request(sample_weight=True)),
         ])
         pipe.fit(X, y, sample_weight=weights)
+    indices = pipe.named_steps["sampler"].sample_indices_
+    np.testing.assert_array_equal(pipe.named_steps["clf"].weights_, weights[indices])
+
+
+class WeightRecordingLogisticRegression(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        self.weights_ = sample_weight
+        return super().fit(X, y, sample_weight=sample_weight)

@@ -34,6 +34,7 @@ def fitted(text_data):
     return KerasTextClassifier(**FAST).fit(X, y)
 
 
+@pytest.mark.smoke
 def test_is_a_scikit_learn_classifier_on_text():
     clf = KerasTextClassifier()
     tags = get_tags(clf)
@@ -43,6 +44,7 @@ def test_is_a_scikit_learn_classifier_on_text():
     assert tags.target_tags.required
 
 
+@pytest.mark.smoke
 def test_fit_learns_the_signal(fitted, text_data):
     X, y = text_data
     proba = fitted.predict_proba(X)
@@ -53,6 +55,7 @@ def test_fit_learns_the_signal(fitted, text_data):
     assert fitted.n_iter_ == 4 and len(fitted.history_["loss"]) == 4
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     "container",
     [
@@ -79,6 +82,7 @@ def test_single_document_predict(fitted):
     assert fitted.predict(["claim your free prize"]).shape == (1,)
 
 
+@pytest.mark.smoke
 def test_string_labels_and_multiclass(text_data):
     X, y = text_data
     rng = np.random.RandomState(0)
@@ -192,6 +196,7 @@ def test_class_weight_moves_probability_to_the_minority(text_data):
     assert keyed.predict_proba(X)[:, 1].mean() > plain.predict_proba(X)[:, 1].mean()
 
 
+@pytest.mark.smoke
 def test_sample_weight_zero_removes_influence(small_text_data):
     X, y = small_text_data
     weights = np.ones(len(y))
@@ -271,6 +276,7 @@ def test_warm_start_keeps_the_model(small_text_data):
 # ---------------------------------------------------------------- search
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("scoring", ["roc_auc", "f1", "average_precision"])
 def test_grid_search_scores_are_finite(text_data, scoring):
     """The scikeras trap: roc_auc silently NaN when is_classifier is False."""
@@ -318,6 +324,7 @@ def test_grid_search_in_two_processes(text_data):
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
 
 
+@pytest.mark.smoke
 def test_tuned_threshold_classifier_accepts_it(text_data):
     X, y = text_data
     tuned = TunedThresholdClassifierCV(
@@ -354,12 +361,14 @@ def test_routed_optimizer_and_loss_params_are_used(small_text_data):
     assert clf.model_.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
 
 
+@pytest.mark.smoke
 def test_fitted_estimator_html_repr(fitted):
     from sklearn.utils import estimator_html_repr
 
     assert "KerasTextClassifier" in estimator_html_repr(fitted)
 
 
+@pytest.mark.smoke
 def test_pickle_and_joblib_round_trip(fitted, text_data, tmp_path):
     X, _ = text_data
     expected = fitted.predict_proba(X)
@@ -388,6 +397,7 @@ def test_predictions_equal_after_reload_in_a_new_process(fitted, text_data, tmp_
     assert "same" in result.stdout
 
 
+@pytest.mark.smoke
 def test_keras_model_exports_to_dot_keras(fitted, text_data, tmp_path):
     X, _ = text_data
     path = tmp_path / "model.keras"

@@ -42,6 +42,7 @@ def fitted_sparse(data):
     return KerasVectorClassifier(**FAST).fit(sp.csr_matrix(X), y)
 
 
+@pytest.mark.smoke
 def test_is_a_classifier_that_takes_sparse_input():
     clf = KerasVectorClassifier()
     tags = get_tags(clf)
@@ -50,6 +51,7 @@ def test_is_a_classifier_that_takes_sparse_input():
     assert not tags.input_tags.string
 
 
+@pytest.mark.smoke
 def test_dense_and_csr_train_the_same_model(fitted_dense, fitted_sparse, data):
     X, y = data
     assert not fitted_dense.model_.inputs[0].sparse
@@ -96,6 +98,7 @@ def test_a_matrix_too_large_to_densify_trains_and_predicts():
     assert roc_auc_score(y, proba[:, 1]) > 0.95
 
 
+@pytest.mark.smoke
 def test_smote_pipeline_in_grid_search_and_threshold_tuning(text_data):
     texts, y = text_data
     pipe = Pipeline([
@@ -143,7 +146,9 @@ def test_dataframe_feature_names(data):
     clf = KerasVectorClassifier(**{**FAST, "epochs": 1}).fit(frame, y)
     assert list(clf.feature_names_in_) == list(frame.columns)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        # scikit-learn's feature-name warnings are UserWarnings; on scikit-learn 1.6
+        # every get_tags also emits a FutureWarning about scikeras' _more_tags.
+        warnings.simplefilter("error", UserWarning)
         clf.predict(frame)
     with pytest.raises(ValueError, match="feature names should match"):
         clf.predict(frame[frame.columns[::-1]])
@@ -165,6 +170,7 @@ def test_user_model_builder_gets_the_input_kind(data):
     assert clf.predict_proba(X).shape == (240, 2)
 
 
+@pytest.mark.smoke
 def test_pickle_round_trip_of_a_sparse_model(fitted_sparse, data):
     X, _ = data
     restored = pickle.loads(pickle.dumps(fitted_sparse))

@@ -6,6 +6,8 @@ read, and is written atomically so that an interrupted or concurrent download
 never leaves a truncated file in the cache.
 """
 
+from __future__ import annotations
+
 import hashlib
 import http.client
 import io
@@ -15,8 +17,10 @@ import urllib.request
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from sklearn.datasets import get_data_home
+from sklearn.utils import Bunch
 
 from sklearn_imbal._compat import validate_params
 from sklearn_imbal.datasets._sms_spam import make_sms_bunch, parse_sms_collection
@@ -121,12 +125,12 @@ def _download_member(path):
 )
 def fetch_sms_spam(
     *,
-    data_home=None,
-    download_if_missing=True,
-    return_X_y=False,
-    as_frame=False,
-    drop_duplicates=True,
-):
+    data_home: str | os.PathLike[str] | None = None,
+    download_if_missing: bool = True,
+    return_X_y: bool = False,
+    as_frame: bool = False,
+    drop_duplicates: bool = True,
+) -> Bunch | tuple[Any, Any]:
     """Load the full UCI SMS Spam Collection (5,574 messages), downloading it once.
 
     The first call downloads the zip from the UCI Machine Learning Repository,

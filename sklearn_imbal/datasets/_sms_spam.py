@@ -4,9 +4,12 @@ The parsing and the ``Bunch`` built here are shared with ``fetch_sms_spam``
 (``_fetch.py``), which reads the full UCI release instead.
 """
 
+from __future__ import annotations
+
 import importlib.metadata
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -99,7 +102,9 @@ def _locate_bundled_copy():
         distribution = None
     if distribution is not None:
         relative = "/".join((_BUNDLED_PACKAGE, *_BUNDLED_RELATIVE_PATH))
-        candidates.append(Path(distribution.locate_file(relative)))
+        # locate_file gives a path-like for an installed package (a SimplePath to
+        # the type checker, which does not promise os.PathLike).
+        candidates.append(Path(str(distribution.locate_file(relative))))
     spec = importlib.util.find_spec(_BUNDLED_PACKAGE)
     if spec is not None:
         for location in spec.submodule_search_locations or ():
@@ -213,7 +218,9 @@ def make_sms_bunch(texts, target, *, source, filename, drop_duplicates, return_X
     },
     prefer_skip_nested_validation=True,
 )
-def load_sms_spam(*, return_X_y=False, as_frame=False, drop_duplicates=True):
+def load_sms_spam(
+    *, return_X_y: bool = False, as_frame: bool = False, drop_duplicates: bool = True
+) -> Bunch | tuple[Any, Any]:
     """Load the SMS Spam Collection (real SMS, about 12% spam) from an offline copy.
 
     Reads the copy of the collection that the PyPI package

@@ -1,11 +1,18 @@
 """make_imbalanced_text: seeded synthetic labelled texts with tunable imbalance."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from sklearn_imbal._compat import Interval, validate_params
+
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import RandomState
 
 __all__ = ["make_imbalanced_text"]
 
@@ -16,7 +23,8 @@ _VOWELS = ["a", "e", "i", "o", "u", "ai", "ou"]
 
 def _words(n_words, rng):
     """``n_words`` distinct pronounceable pseudo-words."""
-    words, seen = [], set()
+    words: list[str] = []
+    seen: set[str] = set()
     while len(words) < n_words:
         n_syllables = rng.randint(1, 4)
         word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(n_syllables))
@@ -40,16 +48,16 @@ def _words(n_words, rng):
     prefer_skip_nested_validation=True,
 )
 def make_imbalanced_text(
-    n_samples=1000,
+    n_samples: int = 1000,
     *,
-    weights=(0.9, 0.1),
-    vocabulary_size=2000,
-    n_informative=20,
-    signal=0.15,
-    length=(5, 30),
-    flip_y=0.0,
-    random_state=None,
-):
+    weights: Sequence[float] | np.ndarray = (0.9, 0.1),
+    vocabulary_size: int = 2000,
+    n_informative: int = 20,
+    signal: float = 0.15,
+    length: tuple[int, int] = (5, 30),
+    flip_y: float = 0.0,
+    random_state: RandomState = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Generate labelled texts with a tunable class imbalance and signal strength.
 
     Each class owns ``n_informative`` marker words. A text of ``length[0]`` to
@@ -94,14 +102,14 @@ def make_imbalanced_text(
     ((200,), 0.2)
     """
     try:
-        weights = np.asarray(weights, dtype=np.float64)
+        shares = np.asarray(weights, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"weights must be numbers, one per class; got {weights!r}.") from None
-    if (weights.ndim != 1 or weights.shape[0] < 2 or not np.all(np.isfinite(weights))
-            or np.any(weights < 0) or weights.sum() <= 0):
+    if (shares.ndim != 1 or shares.shape[0] < 2 or not np.all(np.isfinite(shares))
+            or np.any(shares < 0) or shares.sum() <= 0):
         raise ValueError(
             "weights must be finite, >= 0, not all 0, for at least 2 classes; got "
-            f"{weights.tolist()}."
+            f"{shares.tolist()}."
         )
     if len(length) != 2 or not all(isinstance(v, Integral) for v in length) or not (
         1 <= length[0] <= length[1]
@@ -109,12 +117,12 @@ def make_imbalanced_text(
         raise ValueError(f"length must be (min, max) with 1 <= min <= max; got {length!r}.")
     low, high = length
     rng = check_random_state(random_state)
-    n_classes = weights.shape[0]
-    weights = weights / weights.sum()
+    n_classes = shares.shape[0]
+    shares = shares / shares.sum()
 
     # Exact class counts (largest remainder), shuffled.
-    counts = np.floor(weights * n_samples).astype(int)
-    counts[np.argsort(weights * n_samples - counts)[::-1][: n_samples - counts.sum()]] += 1
+    counts = np.floor(shares * n_samples).astype(int)
+    counts[np.argsort(shares * n_samples - counts)[::-1][: n_samples - counts.sum()]] += 1
     y = rng.permutation(np.repeat(np.arange(n_classes), counts))
 
     words = _words(vocabulary_size + n_classes * n_informative, rng)

@@ -6,6 +6,8 @@ change, because the alternative is a pandas traceback or, worse, a model
 silently trained on NaN labels.
 """
 
+from __future__ import annotations
+
 import codecs
 import difflib
 import importlib.util
@@ -15,6 +17,7 @@ import os
 from collections import Counter
 from numbers import Real
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -199,7 +202,7 @@ def _read_parquet(path, text_column, label_column):
 def _is_missing(value):
     if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return True
-    return isinstance(value, Real) and not isinstance(value, bool) and np.isnan(value)
+    return isinstance(value, Real) and not isinstance(value, bool) and bool(np.isnan(float(value)))
 
 
 def _check_texts(values, text_column, path):
@@ -277,17 +280,17 @@ def _binarize(labels, positive_label, label_column, path):
     prefer_skip_nested_validation=True,
 )
 def load_text_csv(
-    path,
+    path: str | os.PathLike[str],
     *,
-    text_column,
-    label_column,
-    positive_label=None,
-    encoding="utf-8",
-    format=None,
-    sep=None,
-    drop_duplicates=False,
-    return_X_y=False,
-):
+    text_column: str,
+    label_column: str | None,
+    positive_label: Any = None,
+    encoding: str = "utf-8",
+    format: str | None = None,
+    sep: str | None = None,
+    drop_duplicates: bool = False,
+    return_X_y: bool = False,
+) -> Bunch | tuple[Any, Any]:
     """Load labelled texts from a CSV, TSV, Parquet or JSON Lines file.
 
     The format follows the extension (``.csv``; ``.tsv``/``.tab``;

@@ -20,6 +20,8 @@ Imbalance-aware training lives here, shared by every subclass: ``loss``
 :mod:`sklearn_imbal.keras._imbalance`).
 """
 
+from __future__ import annotations
+
 import contextlib
 import difflib
 import inspect
@@ -28,8 +30,11 @@ import os
 import tempfile
 import warnings
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
+import joblib
 import keras
 import numpy as np
 import tensorflow as tf
@@ -58,11 +63,30 @@ from sklearn_imbal.keras._imbalance import (
 from sklearn_imbal.losses import get_loss
 from sklearn_imbal.utils.validation import check_classification_target, check_sample_weight
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from sklearn_imbal._typing import ArrayLike, Labels, SampleWeight
+
 __all__ = ["BaseKerasClassifier"]
 
 _PREDICT_CHUNK = 4096
 # Private state that is rebuilt on demand and must not be pickled.
 _TRANSIENT_STATE = ("_predict_fn_cache", "_fit_callbacks", "_predict_callbacks")
+
+
+def _prediction_threads():
+    """Chunks to predict at once: TensorFlow's intra-op limit, else every core.
+
+    Text vectorization ops (regex, split, n-grams, lookup) run on one core each,
+    so chunks predicted in threads use the other cores; a search worker limited
+    to one TensorFlow thread predicts one chunk at a time.
+    """
+    limit = tf.config.threading.get_intra_op_parallelism_threads()
+    variable = os.environ.get("TF_NUM_INTRAOP_THREADS", "")
+    if not limit and variable.isdigit():
+        limit = int(variable)
+    return limit or joblib.cpu_count()
 
 
 class _SavedKerasModel:
@@ -304,7 +328,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
     # ------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: Labels, sample_weight: SampleWeight = None) -> Self:
         """Fit the model on (X, y): adapt its inputs, build it and train it.
 
         Parameters
@@ -328,7 +352,13 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(
+        self,
+        X: ArrayLike,
+        y: Labels,
+        classes: ArrayLike | None = None,
+        sample_weight: SampleWeight = None,
+    ) -> Self:
         """Train for one epoch on (X, y), keeping the model, vocabulary and history.
 
         The first call builds the model (adapting any vocabulary on its X);
@@ -352,7 +382,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                   initial_epoch=self.current_epoch, classes=classes, partial=True)
         return self
 
-    def initialize(self, X, y):
+    def initialize(self, X: ArrayLike, y: Labels) -> Self:
         """Build and compile the model for (X, y) without training it.
 
         Parameters
@@ -383,7 +413,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                 # scikeras' target_encoder takes its categories from classes_.
                 self.classes_ = classes
                 self.target_encoder_ = self.target_encoder.fit(y if classes is None else classes)
-                vars(self).update(self.target_encoder_.get_metadata())
+                self.__dict__.update(self.target_encoder_.get_metadata())
             unseen = np.setdiff1d(np.unique(y), self.classes_)
             if unseen.size:
                 raise ValueError(
@@ -567,7 +597,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                 "sample or class weights. Lower the learning rate or change the loss."
             )
         if not warm_start or initial_epoch == 0 or not hasattr(self, "history_"):
-            self.history_ = defaultdict(list)
+            self.history_: defaultdict[str, list[float]] = defaultdict(list)
         for key, values in history.items():
             self.history_[key] += [float(v) for v in values]
         self.n_iter_ = len(self.history_.get("loss", []))
@@ -625,13 +655,19 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         predict = self._predict_function()
         chunk = self._routed("predict").get("batch_size", _PREDICT_CHUNK)
         n_samples = self._n_samples(X)
-        outputs = [
-            predict(self._slice(x, start, min(start + chunk, n_samples))).numpy()
-            for start in range(0, n_samples, chunk)
-        ]
+        starts = range(0, n_samples, chunk)
+
+        def run(start):
+            return predict(self._slice(x, start, min(start + chunk, n_samples))).numpy()
+
+        n_threads = min(len(starts), _prediction_threads())
+        outputs = [run(start) for start in starts[:1 if n_threads > 1 else None]]
+        if n_threads > 1:  # the first call above traced the function
+            with ThreadPoolExecutor(n_threads) as pool:
+                outputs += pool.map(run, starts[1:])
         return np.concatenate(outputs).astype(np.float64, copy=False)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities for X.
 
         Parameters
@@ -649,7 +685,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
             return np.hstack([1.0 - outputs, outputs])
         return outputs
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted class labels: the most probable class (0.5 rule for binary).
 
         For a tuned decision threshold, wrap the estimator in

@@ -5,9 +5,17 @@ package, so a fitted model saves to ``.keras`` and pickles with its vocabulary,
 its IDF weights and its tokenizer.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import keras
 import numpy as np
 import tensorflow as tf
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "ANALYZERS",
@@ -43,11 +51,11 @@ class CharNgramSplitter:
         Whether n-grams stay inside padded words (``char_wb``).
     """
 
-    def __init__(self, ngrams, word_boundaries=True):
+    def __init__(self, ngrams: Iterable[int], word_boundaries: bool = True) -> None:
         self.ngrams = tuple(int(n) for n in ngrams)
         self.word_boundaries = bool(word_boundaries)
 
-    def __call__(self, texts):
+    def __call__(self, texts: tf.Tensor) -> tf.RaggedTensor:
         if self.word_boundaries:
             words = tf.strings.split(texts)
             chars = tf.strings.unicode_split(" " + words + " ", "UTF-8")
@@ -57,11 +65,11 @@ class CharNgramSplitter:
         grams = [tf.strings.ngrams(chars, n, separator="") for n in self.ngrams]
         return tf.concat(grams, axis=-1)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"ngrams": list(self.ngrams), "word_boundaries": self.word_boundaries}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Mapping[str, Any]) -> CharNgramSplitter:
         return cls(**config)
 
     def __eq__(self, other):
@@ -102,7 +110,10 @@ class SublinearTfIdf(keras.layers.Layer):
         Whether to scale each row to unit L2 norm.
     """
 
-    def __init__(self, vocabulary_size, sublinear=True, normalize=True, **kwargs):
+    def __init__(
+        self, vocabulary_size: int, sublinear: bool = True, normalize: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.vocabulary_size = int(vocabulary_size)
         self.sublinear = bool(sublinear)
@@ -112,7 +123,7 @@ class SublinearTfIdf(keras.layers.Layer):
             shape=(self.vocabulary_size,), initializer="ones", trainable=False, name="idf"
         )
 
-    def set_document_frequency(self, df, n_documents):
+    def set_document_frequency(self, df: ArrayLike, n_documents: int) -> None:
         """Set the IDF weights from document frequencies.
 
         Parameters
@@ -122,8 +133,8 @@ class SublinearTfIdf(keras.layers.Layer):
         n_documents : int
             The number of training documents.
         """
-        df = np.asarray(df, dtype=np.float64)
-        idf = np.log((1.0 + n_documents) / (1.0 + df)) + 1.0
+        counts = np.asarray(df, dtype=np.float64)
+        idf = np.log((1.0 + n_documents) / (1.0 + counts)) + 1.0
         self.idf.assign(idf.astype(self.idf.dtype))
 
     def _tf(self, counts):
@@ -131,7 +142,7 @@ class SublinearTfIdf(keras.layers.Layer):
             return counts
         return tf.where(counts > 0, 1.0 + tf.math.log(tf.maximum(counts, 1.0)), 0.0)
 
-    def call(self, counts):
+    def call(self, counts: tf.Tensor | tf.SparseTensor) -> tf.Tensor | tf.SparseTensor:
         if isinstance(counts, tf.SparseTensor):
             values = self._tf(tf.cast(counts.values, self.compute_dtype))
             values = values * tf.gather(self.idf, counts.indices[:, 1])
@@ -146,10 +157,10 @@ class SublinearTfIdf(keras.layers.Layer):
             weights = tf.math.l2_normalize(weights, axis=-1, epsilon=1e-24)
         return weights
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return input_shape
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             vocabulary_size=self.vocabulary_size,
@@ -163,7 +174,9 @@ class SublinearTfIdf(keras.layers.Layer):
 class SparseConcatenate(keras.layers.Layer):
     """Concatenate dense or sparse feature blocks along the last axis."""
 
-    def call(self, inputs):
+    def call(
+        self, inputs: Sequence[tf.Tensor | tf.SparseTensor]
+    ) -> tf.Tensor | tf.SparseTensor:
         if any(isinstance(block, tf.SparseTensor) for block in inputs):
             blocks = [
                 block if isinstance(block, tf.SparseTensor) else tf.sparse.from_dense(block)
@@ -172,8 +185,12 @@ class SparseConcatenate(keras.layers.Layer):
             return tf.sparse.concat(axis=-1, sp_inputs=blocks)
         return tf.concat(inputs, axis=-1)
 
-    def compute_output_shape(self, input_shapes):
-        width = sum(shape[-1] for shape in input_shapes)
+    def compute_output_shape(
+        self, input_shapes: Sequence[tuple[int | None, ...]]
+    ) -> tuple[int | None, ...]:
+        widths = [shape[-1] for shape in input_shapes]
+        # A block of unknown width makes the concatenation's width unknown too.
+        width = None if any(w is None for w in widths) else sum(w for w in widths if w)
         return (*input_shapes[0][:-1], width)
 
 
@@ -235,6 +252,8 @@ def make_text_vectorization(
     layer : keras.layers.TextVectorization
         Not yet adapted.
     """
+    standardize: str | None
+    split: str | CharNgramSplitter
     if analyzer == "word":
         standardize = "lower_and_strip_punctuation" if lowercase else "strip_punctuation"
         split, keras_ngrams = "whitespace", (None if ngrams == (1,) else ngrams)

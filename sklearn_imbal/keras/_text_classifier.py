@@ -1,6 +1,10 @@
 """KerasTextClassifier: a Keras text classifier that is a scikit-learn classifier."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any
 
 import tensorflow as tf
 
@@ -14,6 +18,11 @@ from sklearn_imbal.keras._layers import (
     resolve_ngrams,
 )
 from sklearn_imbal.utils.validation import check_text_array
+
+if TYPE_CHECKING:
+    import keras
+
+    from sklearn_imbal._typing import RandomState
 
 __all__ = ["KerasTextClassifier"]
 
@@ -219,40 +228,40 @@ class KerasTextClassifier(BaseKerasClassifier):
 
     def __init__(
         self,
-        model=None,
+        model: Callable[..., Any] | None = None,
         *,
-        architecture="tfidf",
-        analyzer="char_wb",
-        ngrams=None,
-        max_tokens=100_000,
-        sequence_length=200,
-        lowercase=True,
-        embedding_dim=64,
-        hidden_units=0,
-        kernel_size=5,
-        dropout=0.0,
-        l2=1e-5,
-        loss=None,
-        optimizer="adam",
-        learning_rate=0.02,
-        epochs=20,
-        batch_size=64,
-        class_weight=None,
-        class_weight_beta=0.999,
-        batch_sampling="shuffle",
-        batch_class_ratio=None,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=3,
-        metrics=None,
-        callbacks=None,
-        shuffle=True,
-        run_eagerly=False,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-        **kwargs,
-    ):
+        architecture: str = "tfidf",
+        analyzer: str | Sequence[str] = "char_wb",
+        ngrams: int | Sequence[int] | None = None,
+        max_tokens: int | None = 100_000,
+        sequence_length: int = 200,
+        lowercase: bool = True,
+        embedding_dim: int = 64,
+        hidden_units: int = 0,
+        kernel_size: int = 5,
+        dropout: float = 0.0,
+        l2: float = 1e-5,
+        loss: str | Callable[..., Any] | None = None,
+        optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "adam",
+        learning_rate: float = 0.02,
+        epochs: int = 20,
+        batch_size: int = 64,
+        class_weight: str | Mapping[Any, float] | None = None,
+        class_weight_beta: float = 0.999,
+        batch_sampling: str = "shuffle",
+        batch_class_ratio: float | Mapping[Any, float] | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 3,
+        metrics: Sequence[Any] | None = None,
+        callbacks: Sequence[keras.callbacks.Callback] | keras.callbacks.Callback | None = None,
+        shuffle: bool = True,
+        run_eagerly: bool = False,
+        warm_start: bool = False,
+        random_state: RandomState = None,
+        verbose: int = 0,
+        **kwargs: Any,
+    ) -> None:
         self.model = model
         self.architecture = architecture
         self.analyzer = analyzer
@@ -284,7 +293,7 @@ class KerasTextClassifier(BaseKerasClassifier):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
-        vars(self).update(kwargs)
+        self.__dict__.update(kwargs)
 
     def __sklearn_tags__(self):
         return classifier_tags(super().__sklearn_tags__(), string_input=True)
@@ -328,6 +337,7 @@ class KerasTextClassifier(BaseKerasClassifier):
             dropout=self.dropout,
             l2=self.l2,
             class_prior=class_prior,
+            seed=self._sub_seed(4),  # 1-3: validation split, shuffling, batches
         )
 
     def _model_builder_extras(self, X_train):

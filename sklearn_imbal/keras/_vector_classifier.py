@@ -1,7 +1,11 @@
 """KerasVectorClassifier: a Keras MLP on numeric dense or scipy sparse features."""
 
+from __future__ import annotations
+
 from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
@@ -11,7 +15,10 @@ from sklearn.utils.validation import validate_data
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
-from sklearn_imbal.keras._builders import output_layer
+from sklearn_imbal.keras._builders import LayerSeeds, output_layer
+
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import RandomState
 
 __all__ = ["KerasVectorClassifier"]
 
@@ -169,33 +176,33 @@ class KerasVectorClassifier(BaseKerasClassifier):
 
     def __init__(
         self,
-        model=None,
+        model: Callable[..., Any] | None = None,
         *,
-        hidden_units=(64,),
-        activation="relu",
-        dropout=0.0,
-        l2=1e-5,
-        loss=None,
-        optimizer="adam",
-        learning_rate=0.001,
-        epochs=20,
-        batch_size=64,
-        class_weight=None,
-        class_weight_beta=0.999,
-        batch_sampling="shuffle",
-        batch_class_ratio=None,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=3,
-        metrics=None,
-        callbacks=None,
-        shuffle=True,
-        run_eagerly=False,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-        **kwargs,
-    ):
+        hidden_units: int | Sequence[int] = (64,),
+        activation: str = "relu",
+        dropout: float = 0.0,
+        l2: float = 1e-5,
+        loss: str | Callable[..., Any] | None = None,
+        optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "adam",
+        learning_rate: float = 0.001,
+        epochs: int = 20,
+        batch_size: int = 64,
+        class_weight: str | Mapping[Any, float] | None = None,
+        class_weight_beta: float = 0.999,
+        batch_sampling: str = "shuffle",
+        batch_class_ratio: float | Mapping[Any, float] | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 3,
+        metrics: Sequence[Any] | None = None,
+        callbacks: Sequence[keras.callbacks.Callback] | keras.callbacks.Callback | None = None,
+        shuffle: bool = True,
+        run_eagerly: bool = False,
+        warm_start: bool = False,
+        random_state: RandomState = None,
+        verbose: int = 0,
+        **kwargs: Any,
+    ) -> None:
         self.model = model
         self.hidden_units = hidden_units
         self.activation = activation
@@ -220,14 +227,14 @@ class KerasVectorClassifier(BaseKerasClassifier):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
-        vars(self).update(kwargs)
+        self.__dict__.update(kwargs)
 
     def __sklearn_tags__(self):
         return classifier_tags(super().__sklearn_tags__(), sparse_input=True)
 
     def _hidden_layers(self):
         units = self.hidden_units
-        layers = (units,) if isinstance(units, Integral) else tuple(units)
+        layers = tuple(units) if isinstance(units, Sequence) else (units,)
         if any(not isinstance(u, Integral) or isinstance(u, bool) or u < 0 for u in layers):
             raise ValueError(
                 f"hidden_units must be an int >= 0 or a tuple of ints >= 1 (layer "
@@ -305,7 +312,9 @@ class KerasVectorClassifier(BaseKerasClassifier):
 
     def _sparse_model(self):
         inputs = getattr(self.model_, "inputs", None)
-        return bool(inputs) and bool(getattr(inputs[0], "sparse", False))
+        if not inputs:
+            return False
+        return bool(getattr(inputs[0], "sparse", False))
 
     def _as_model_input(self, batch):
         # Fit on sparse then predict on dense (or the reverse) converts one
@@ -325,6 +334,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
     # ----------------------------------------------------------------- model
     def _build_default_model(self, X_train, class_prior):
         hidden = self._hidden_layers()
+        seeds = LayerSeeds(self._sub_seed(4))  # 1-3: validation split, shuffling, batches
         regularizer = keras.regularizers.L2(self.l2) if self.l2 else None
         inputs = keras.Input(
             shape=(self.n_features_in_,), sparse=sp.issparse(X_train), name="features"
@@ -333,11 +343,13 @@ class KerasVectorClassifier(BaseKerasClassifier):
         for depth, units in enumerate(hidden):
             x = keras.layers.Dense(
                 units, activation=self.activation, kernel_regularizer=regularizer,
+                kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
                 name=f"hidden_{depth}",
             )(x)
             if self.dropout:
-                x = keras.layers.Dropout(self.dropout, name=f"dropout_{depth}")(x)
-        outputs = output_layer(self.n_classes_, l2=self.l2, class_prior=class_prior)(x)
+                x = keras.layers.Dropout(self.dropout, seed=seeds(), name=f"dropout_{depth}")(x)
+        outputs = output_layer(self.n_classes_, l2=self.l2, class_prior=class_prior,
+                               seed=seeds())(x)
         return keras.Model(inputs, outputs, name="vector_mlp")
 
     def _model_builder_extras(self, X_train):

@@ -6,7 +6,11 @@ notebooks and sphinx-gallery collects them); :func:`write_report` passes axes of
 figures it makes without ``pyplot``, so writing files needs no display.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -20,6 +24,16 @@ from sklearn.metrics import (
 
 from sklearn_imbal._compat import HasMethods, Interval, StrOptions, validate_params
 from sklearn_imbal.report._summary import check_binary_scores
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from numpy.typing import ArrayLike
+
+    from sklearn_imbal.report._summary import PosLabel
+
+    #: One threshold, several labelled ones, or none.
+    Thresholds = float | Mapping[str, float] | None
 
 __all__ = [
     "plot_confusion_matrix",
@@ -46,13 +60,21 @@ def _thresholds_to_mark(threshold):
         return [(f"threshold {threshold:.2f}", float(threshold))]
     marks = []
     for label, value in threshold.items():
-        if not isinstance(value, Real) or not 0 <= value <= 1:
+        if not isinstance(value, Real) or not 0 <= float(value) <= 1:
             raise ValueError(
                 f"threshold[{label!r}] is {value!r}; every threshold to mark must be a "
                 "number in [0, 1]."
             )
         marks.append((f"{label} ({value:.2f})", float(value)))
     return marks
+
+
+def _figure(ax: Axes) -> Figure | SubFigure:
+    """The figure (or subfigure) ``ax`` belongs to, which every axes we draw on has."""
+    figure = ax.get_figure()
+    if figure is None:
+        raise ValueError("ax does not belong to a figure; create it with plt.subplots().")
+    return figure
 
 
 def _mark(ax, x, y, index, color, label):
@@ -89,8 +111,15 @@ def _rates(y_true, proba, threshold, positive):
 
 @validate_params({**_SCORES, "threshold": _MARKS, "name": [str, None], "ax": _AX},
                  prefer_skip_nested_validation=True)
-def plot_precision_recall_curve(y_true, proba, threshold=None, *, pos_label=1, name=None,
-                                ax=None):
+def plot_precision_recall_curve(
+    y_true: ArrayLike,
+    proba: ArrayLike,
+    threshold: Thresholds = None,
+    *,
+    pos_label: PosLabel = 1,
+    name: str | None = None,
+    ax: Axes | None = None,
+) -> Figure | SubFigure:
     """Precision-recall curve, with the operating point at ``threshold`` marked.
 
     The dashed line is the chance level: the precision of random guessing, the
@@ -141,12 +170,20 @@ def plot_precision_recall_curve(y_true, proba, threshold=None, *, pos_label=1, n
     ax.set_xlim(-0.01, 1.01)
     ax.set_ylim(-0.01, 1.01)
     ax.legend(loc="lower left")
-    return ax.get_figure()
+    return _figure(ax)
 
 
 @validate_params({**_SCORES, "threshold": _MARKS, "name": [str, None], "ax": _AX},
                  prefer_skip_nested_validation=True)
-def plot_roc_curve(y_true, proba, threshold=None, *, pos_label=1, name=None, ax=None):
+def plot_roc_curve(
+    y_true: ArrayLike,
+    proba: ArrayLike,
+    threshold: Thresholds = None,
+    *,
+    pos_label: PosLabel = 1,
+    name: str | None = None,
+    ax: Axes | None = None,
+) -> Figure | SubFigure:
     """ROC curve, with the operating point at ``threshold`` marked.
 
     Parameters
@@ -189,7 +226,7 @@ def plot_roc_curve(y_true, proba, threshold=None, *, pos_label=1, name=None, ax=
         _, recall, fpr = _rates(y_true, proba, value, positive)
         _mark(ax, fpr, recall, index, color, f"{label}: FPR={fpr:.3f}, TPR={recall:.2f}")
     ax.legend(loc="lower right")
-    return ax.get_figure()
+    return _figure(ax)
 
 
 class _FixedProbabilities(ClassifierMixin, BaseEstimator):
@@ -230,7 +267,14 @@ class _FixedProbabilities(ClassifierMixin, BaseEstimator):
      "thresholds": [Interval(Integral, 2, None, closed="left"), "array-like"]},
     prefer_skip_nested_validation=True,
 )
-def threshold_curve(y_true, proba, *, scoring="f1", thresholds=101, pos_label=1):
+def threshold_curve(
+    y_true: ArrayLike,
+    proba: ArrayLike,
+    *,
+    scoring: str | Callable[..., float] = "f1",
+    thresholds: int | ArrayLike = 101,
+    pos_label: PosLabel = 1,
+) -> tuple[np.ndarray, np.ndarray]:
     """A score as a function of the decision threshold.
 
     Parameters
@@ -297,8 +341,17 @@ def _scoring_name(scoring):
      "name": [str, None], "ax": _AX},
     prefer_skip_nested_validation=True,
 )
-def plot_threshold_curve(y_true, proba, threshold=None, *, scoring="f1", thresholds=101,
-                         pos_label=1, name=None, ax=None):
+def plot_threshold_curve(
+    y_true: ArrayLike,
+    proba: ArrayLike,
+    threshold: Thresholds = None,
+    *,
+    scoring: str | Callable[..., float] = "f1",
+    thresholds: int | ArrayLike = 101,
+    pos_label: PosLabel = 1,
+    name: str | None = None,
+    ax: Axes | None = None,
+) -> Figure | SubFigure:
     """A score (F1 by default) against the decision threshold, chosen threshold marked.
 
     After class weighting or resampling, the probabilities are shifted upwards
@@ -359,7 +412,7 @@ def plot_threshold_curve(y_true, proba, threshold=None, *, scoring="f1", thresho
     ax.set_xlabel("Decision threshold (predict positive if probability >= threshold)")
     ax.set_ylabel(label)
     ax.legend(loc="best")
-    return ax.get_figure()
+    return _figure(ax)
 
 
 @validate_params(
@@ -368,8 +421,16 @@ def plot_threshold_curve(y_true, proba, threshold=None, *, scoring="f1", thresho
      "display_labels": ["array-like", None], "ax": _AX},
     prefer_skip_nested_validation=True,
 )
-def plot_confusion_matrix(y_true, proba, threshold, *, pos_label=1, normalize="true",
-                          display_labels=None, ax=None):
+def plot_confusion_matrix(
+    y_true: ArrayLike,
+    proba: ArrayLike,
+    threshold: float,
+    *,
+    pos_label: PosLabel = 1,
+    normalize: str | None = "true",
+    display_labels: Sequence[Any] | np.ndarray | None = None,
+    ax: Axes | None = None,
+) -> Figure | SubFigure:
     r"""Confusion matrix at ``threshold``: each cell's count and its rate.
 
     Cells are coloured by rate, so on imbalanced data the minority row is as
@@ -425,7 +486,8 @@ def plot_confusion_matrix(y_true, proba, threshold, *, pos_label=1, normalize="t
         total = counts.sum(axis=axis, keepdims=True)
         colours = np.divide(counts, total, out=np.zeros(counts.shape), where=total > 0)
     display = ConfusionMatrixDisplay(
-        colours, display_labels=[str(v) for v in (display_labels or labels)]
+        colours,
+        display_labels=[str(v) for v in (labels if display_labels is None else display_labels)],
     )
     display.plot(ax=_axes(ax), values_format=".3g", colorbar=False,
                  im_kw={} if normalize is None else {"vmin": 0, "vmax": 1})

@@ -1,7 +1,11 @@
 """The metrics table of a binary classifier at one decision threshold."""
 
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 from sklearn.metrics import (
@@ -13,10 +17,18 @@ from sklearn.metrics import (
 from sklearn_imbal._compat import Interval, validate_params
 from sklearn_imbal.utils.validation import check_classification_target
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+#: The label of the positive class.
+PosLabel = Union[int, float, bool, str]
+
 __all__ = ["check_binary_scores", "classification_summary", "format_summary", "to_jsonable"]
 
 
-def check_binary_scores(y_true, proba, *, pos_label=1):
+def check_binary_scores(
+    y_true: ArrayLike, proba: ArrayLike, *, pos_label: PosLabel = 1
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """Validate a binary target and the positive-class probabilities scored on it.
 
     Parameters
@@ -104,7 +116,9 @@ def _ratio(numerator, denominator):
     },
     prefer_skip_nested_validation=True,
 )
-def classification_summary(y_true, proba, threshold, *, pos_label=1):
+def classification_summary(
+    y_true: ArrayLike, proba: ArrayLike, threshold: float, *, pos_label: PosLabel = 1
+) -> dict[str, Any]:
     """Metrics of a binary classifier at a decision threshold, as a dict.
 
     A sample is predicted positive when its probability is at least
@@ -202,7 +216,7 @@ _TABLE_ROWS = [
 ]
 
 
-def format_summary(summary, *, digits=3):
+def format_summary(summary: Mapping[str, Any], *, digits: int = 3) -> str:
     """Format a :func:`classification_summary` as a plain-text table.
 
     Parameters
@@ -254,7 +268,7 @@ def format_summary(summary, *, digits=3):
     return "\n".join(lines)
 
 
-def to_jsonable(value, *, _path="value"):
+def to_jsonable(value: Any, *, _path: str = "value") -> Any:
     """A copy of ``value`` that :func:`json.dumps` accepts, numpy types converted.
 
     Dict keys become str; tuples, sets and arrays become lists; numpy scalars

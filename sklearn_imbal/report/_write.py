@@ -1,11 +1,16 @@
 """A classifier's evaluation written to a folder: report.json and PNG figures."""
 
+from __future__ import annotations
+
 import contextlib
+import functools
 import json
 import os
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sklearn.metrics import get_scorer
 
@@ -17,7 +22,10 @@ from sklearn_imbal.report._plots import (
     plot_roc_curve,
     plot_threshold_curve,
 )
-from sklearn_imbal.report._summary import classification_summary, to_jsonable
+from sklearn_imbal.report._summary import PosLabel, classification_summary, to_jsonable
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["FIGURES", "write_report"]
 
@@ -25,7 +33,11 @@ __all__ = ["FIGURES", "write_report"]
 FIGURES = ("precision_recall", "threshold", "roc", "confusion_matrix")
 
 
-def atomic_write(path, write):
+def _save_png(figure: Any, file: BinaryIO) -> None:
+    figure.savefig(file, format="png")
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> Path:
     """Write a file so that it is either complete or absent, never partial.
 
     ``write(file)`` fills a temporary file in the destination's folder, which
@@ -109,8 +121,18 @@ def _draw(name, y_true, proba, threshold, pos_label, scoring, dpi):
     },
     prefer_skip_nested_validation=True,
 )
-def write_report(output_dir, y_true, proba, threshold, *, pos_label=1, scoring="f1",
-                 metadata=None, figures="all", dpi=100):
+def write_report(
+    output_dir: str | os.PathLike[str],
+    y_true: ArrayLike,
+    proba: ArrayLike,
+    threshold: float,
+    *,
+    pos_label: PosLabel = 1,
+    scoring: str | Callable[..., float] = "f1",
+    metadata: Mapping[str, Any] | None = None,
+    figures: str | Sequence[str] | None = "all",
+    dpi: int = 100,
+) -> dict[str, Path]:
     """Write a classifier's evaluation to a folder: ``report.json`` and PNG figures.
 
     The figures are written first and ``report.json`` last, each atomically
@@ -195,6 +217,6 @@ def write_report(output_dir, y_true, proba, threshold, *, pos_label=1, scoring="
     for name in dict.fromkeys(figures):
         figure = _draw(name, y_true, proba, threshold, pos_label, scoring, dpi)
         paths[name] = atomic_write(output_dir / f"{name}.png",
-                                   lambda file, figure=figure: figure.savefig(file, format="png"))
+                                   functools.partial(_save_png, figure))
     return {"report": atomic_write(output_dir / "report.json",
                                    lambda file: file.write(text.encode("utf-8"))), **paths}

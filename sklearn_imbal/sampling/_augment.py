@@ -1,6 +1,10 @@
 """TextAugmentOverSampler: new minority texts made by small label-preserving edits."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from numbers import Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
@@ -16,6 +20,10 @@ from sklearn_imbal.sampling._edits import (
     split_units,
     text_kind,
 )
+
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import RandomState, SamplingStrategy
+
 
 __all__ = ["TextAugmentOverSampler"]
 
@@ -94,7 +102,7 @@ class _TextEditor:
         # Every text of the class serves as a source about equally often.
         rounds = -(-n_new // len(members))
         schedule = np.concatenate([rng.permutation(members) for _ in range(rounds)])[:n_new]
-        kinds = {}
+        kinds: dict[tuple[str, str | None], list[int]] = {}
         for index in members:
             kinds.setdefault(self.kind(index), []).append(index)
         new_texts, sources = [], []
@@ -254,14 +262,14 @@ class TextAugmentOverSampler(_TextSamplerMixin, BaseOverSampler):
     def __init__(
         self,
         *,
-        sampling_strategy="auto",
-        random_state=None,
-        operations=("dropout", "swap", "span_delete", "mix"),
-        edit_rate=0.1,
-        unit="auto",
-        allow_duplicates=False,
-        shuffle=True,
-    ):
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
+        operations: str | Sequence[str] = ("dropout", "swap", "span_delete", "mix"),
+        edit_rate: float = 0.1,
+        unit: str = "auto",
+        allow_duplicates: bool = False,
+        shuffle: bool = True,
+    ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.operations = operations

@@ -9,6 +9,10 @@ the index of the input row it comes from: labels and weights follow that index,
 so they stay aligned by construction.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.utils import check_random_state
@@ -103,7 +107,19 @@ def _restore_target(y_res, y, classes, binarized):
     return y_res
 
 
-class _TextSamplerMixin:
+if TYPE_CHECKING:
+    # The mixin always sits left of an imbalanced-learn sampler, which provides
+    # sampling_strategy, _sampling_type and __sklearn_tags__.
+    from imblearn.base import BaseSampler as _SamplerBase
+
+    from typing_extensions import Self
+
+    from sklearn_imbal._typing import Labels, SampleWeight, Texts
+else:
+    _SamplerBase = object
+
+
+class _TextSamplerMixin(_SamplerBase):
     """Template for the text samplers; sits left of an imblearn base sampler.
 
     Subclasses implement ``_resample_texts(texts, y, random_state)`` returning
@@ -166,7 +182,7 @@ class _TextSamplerMixin:
 
     # ------------------------------------------------------------ public API
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X: Texts, y: Labels) -> Self:
         """Check the inputs and resolve ``sampling_strategy_``; resample nothing.
 
         Use ``fit_resample`` to get the resampled data.
@@ -189,7 +205,9 @@ class _TextSamplerMixin:
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_resample(self, X, y, sample_weight=None):
+    def fit_resample(
+        self, X: Texts, y: Labels, sample_weight: SampleWeight = None
+    ) -> tuple[Any, Any] | tuple[Any, Any, np.ndarray]:
         """Resample the texts, their labels and, if given, their sample weights.
 
         Parameters

@@ -11,6 +11,8 @@ The functions are pure: randomness comes from the ``numpy.random.RandomState``
 passed in, so one seed gives the same texts on every platform.
 """
 
+from __future__ import annotations
+
 import unicodedata
 
 __all__ = [
@@ -74,7 +76,7 @@ def graphemes(text):
     >>> len(graphemes("cafe\\u0301"))  # "e" and its combining accent are one
     4
     """
-    clusters = []
+    clusters: list[str] = []
     for char in text:
         if clusters and _extends_cluster(char, clusters[-1]):
             clusters[-1] += char
@@ -86,15 +88,15 @@ def graphemes(text):
 def _unspaced_script(text):
     """The family of scripts without spaces most of ``text`` is written in, or None."""
     letters = [c for c in text if not c.isspace()]
-    counts = {}
+    counts: dict[str, int] = {}
     for char in letters:
         code = ord(char)
         for low, high, family in _UNSPACED_RANGES:
             if low <= code <= high:
                 counts[family] = counts.get(family, 0) + 1
                 break
-    family = max(counts, key=counts.get, default=None)
-    return family if family and sum(counts.values()) > len(letters) / 2 else None
+    dominant = max(counts, key=counts.__getitem__, default=None)
+    return dominant if dominant and sum(counts.values()) > len(letters) / 2 else None
 
 
 def resolve_unit(text, unit):

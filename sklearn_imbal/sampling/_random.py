@@ -7,6 +7,10 @@ and the random draws are exactly imbalanced-learn's, while the texts, their
 weights and their container are handled by ``_TextSamplerMixin``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.over_sampling.base import BaseOverSampler
@@ -16,6 +20,9 @@ from imblearn.utils import Substitution
 
 from sklearn_imbal.sampling._base import _TextSamplerMixin
 from sklearn_imbal.sampling._docstrings import RANDOM_STATE, SHUFFLE
+
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import RandomState, SamplingStrategy
 
 __all__ = ["TextRandomOverSampler", "TextRandomUnderSampler"]
 
@@ -97,7 +104,13 @@ class TextRandomOverSampler(_TextSamplerMixin, BaseOverSampler):
         "shuffle": ["boolean"],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, shuffle=True):
+    def __init__(
+        self,
+        *,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
+        shuffle: bool = True,
+    ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.shuffle = shuffle
@@ -175,8 +188,13 @@ class TextRandomUnderSampler(_TextSamplerMixin, BaseUnderSampler):
     }
 
     def __init__(
-        self, *, sampling_strategy="auto", random_state=None, replacement=False, shuffle=True
-    ):
+        self,
+        *,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
+        replacement: bool = False,
+        shuffle: bool = True,
+    ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.replacement = replacement

@@ -6,12 +6,18 @@ Series or Index) or a single column of a 2-D array or DataFrame. Anything else g
 ``TypeError`` or ``ValueError`` that names the offending position and type.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Mapping
 from numbers import Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
+
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import Labels, SampleWeight, Texts
 
 __all__ = ["check_classification_target", "check_sample_weight", "check_text_array"]
 
@@ -30,7 +36,7 @@ def _first_non_str(values):
 def _is_missing(value):
     if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return True
-    return isinstance(value, Real) and np.isnan(value)
+    return isinstance(value, Real) and bool(np.isnan(float(value)))
 
 
 def _bad_item_error(index, value, input_name):
@@ -96,7 +102,7 @@ def _as_object_array(X, input_name):
     )
 
 
-def check_text_array(X, *, input_name="X"):
+def check_text_array(X: Texts, *, input_name: str = "X") -> np.ndarray:
     """Validate raw text input and return it as a 1-D numpy array of ``str`` objects.
 
     Parameters
@@ -167,8 +173,13 @@ def check_text_array(X, *, input_name="X"):
 
 
 def check_classification_target(
-    y, n_samples, *, min_classes=2, binary_only=False, input_name="y"
-):
+    y: Labels,
+    n_samples: int,
+    *,
+    min_classes: int = 2,
+    binary_only: bool = False,
+    input_name: str = "y",
+) -> np.ndarray:
     """Validate a classification target for ``n_samples`` inputs.
 
     Parameters
@@ -201,23 +212,25 @@ def check_classification_target(
         raise ValueError(
             f"A classifier requires y to be passed, but the target {input_name} is None."
         )
-    y = column_or_1d(np.asarray(y) if not hasattr(y, "shape") else y, warn=True)
-    if y.shape[0] != n_samples:
+    labels: np.ndarray = column_or_1d(
+        np.asarray(y) if not hasattr(y, "shape") else y, warn=True
+    )
+    if labels.shape[0] != n_samples:
         raise ValueError(
             f"X and {input_name} have inconsistent numbers of samples: "
-            f"len(X)={n_samples}, len({input_name})={y.shape[0]}."
+            f"len(X)={n_samples}, len({input_name})={labels.shape[0]}."
         )
-    if y.dtype.kind == "O" and any(v is None for v in y):
+    if labels.dtype.kind == "O" and any(v is None for v in labels):
         raise ValueError(f"{input_name} contains None; every sample needs a label.")
-    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
         raise ValueError(f"{input_name} contains NaN or infinity; every sample needs a label.")
-    target_type = type_of_target(y, input_name=input_name)
+    target_type = type_of_target(labels, input_name=input_name)
     if target_type not in ("binary", "multiclass"):
         raise ValueError(
             f"Unknown label type: {target_type!r}. {input_name} must hold class "
             "labels (int, str or bool) for a binary or multiclass problem."
         )
-    classes = np.unique(y)
+    classes = np.unique(labels)
     if classes.shape[0] < min_classes:
         raise ValueError(
             f"{input_name} contains a single class ({classes[0]!r}); a classifier needs "
@@ -230,10 +243,12 @@ def check_classification_target(
             f"{input_name} has {classes.shape[0]} classes {list(classes)[:10]}; this step "
             "supports binary targets only."
         )
-    return y
+    return labels
 
 
-def check_sample_weight(sample_weight, n_samples, *, input_name="sample_weight"):
+def check_sample_weight(
+    sample_weight: SampleWeight, n_samples: int, *, input_name: str = "sample_weight"
+) -> np.ndarray:
     """Validate sample weights: 1-D, one per sample, finite, non-negative, not all 0.
 
     Parameters

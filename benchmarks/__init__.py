@@ -1,0 +1,1 @@
+"""The sklearn-imbal benchmark suite; run it with ``python -m benchmarks``."""
