@@ -1,6 +1,10 @@
 """PriorCorrectedClassifier: probabilities corrected for a prior shift (re-exported
 by :mod:`sklearn_imbal.threshold`)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils import get_tags
@@ -8,7 +12,10 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_imbal._compat import HasMethods, StrOptions, _fit_context
-from sklearn_imbal._target import check_target
+from sklearn_imbal._target import check_target, copy_input_tags
+
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import Estimator, Labels
 
 __all__ = ["PriorCorrectedClassifier"]
 
@@ -126,15 +133,15 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         "target_prior": [StrOptions({"fit"}), "array-like"],
     }
 
-    def __init__(self, estimator, *, trained_prior="auto", target_prior="fit"):
+    def __init__(self, estimator: Estimator, *, trained_prior: Any = "auto",
+                 target_prior: Any = "fit") -> None:
         self.estimator = estimator
         self.trained_prior = trained_prior
         self.target_prior = target_prior
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
+        tags = copy_input_tags(super().__sklearn_tags__(), self.estimator)
         inner = get_tags(self.estimator)
-        tags.input_tags = inner.input_tags
         tags.classifier_tags.multi_class = inner.classifier_tags is None or (
             inner.classifier_tags.multi_class
         )
@@ -146,7 +153,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         return self.estimator_.classes_
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, **fit_params):
+    def fit(self, X: Any, y: Labels, **fit_params: Any) -> PriorCorrectedClassifier:
         """Fit the estimator and work out the two priors.
 
         Parameters
@@ -189,7 +196,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             )
         return prior / prior.sum()
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities corrected to ``target_prior_``.
 
         Parameters
@@ -205,7 +212,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         corrected = proba * (self.target_prior_ / self.trained_prior_)
         return corrected / corrected.sum(axis=1, keepdims=True)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> np.ndarray:
         """The most probable class under the corrected probabilities.
 
         Parameters

@@ -1,10 +1,33 @@
 """Target validation shared by the binary threshold step and the prior correction."""
 
+from typing import Any
+
 import numpy as np
+from sklearn.utils import get_tags
 
 from sklearn_imbal.utils.validation import check_classification_target
 
-__all__ = ["check_target"]
+__all__ = ["check_target", "copy_input_tags"]
+
+
+def copy_input_tags(tags: Any, estimator: Any) -> Any:
+    """Give a meta-estimator the input tags of what it wraps (raw text in...).
+
+    A pipeline's input is its first real step's: scikit-learn's ``Pipeline``
+    does not pass the ``string`` tag on, so the first step is asked directly.
+    """
+    inner = get_tags(estimator).input_tags
+    tags.input_tags.string = inner.string
+    tags.input_tags.two_d_array = inner.two_d_array
+    tags.input_tags.sparse = inner.sparse
+    for _, step in getattr(estimator, "steps", []):
+        if step is None or isinstance(step, str):  # "passthrough"
+            continue
+        first = get_tags(step).input_tags
+        tags.input_tags.string = tags.input_tags.string or first.string
+        tags.input_tags.two_d_array = tags.input_tags.two_d_array and first.two_d_array
+        break
+    return tags
 
 
 def check_target(y, owner, *, binary):

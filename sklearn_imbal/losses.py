@@ -350,12 +350,12 @@ class SquaredHinge(keras.losses.Loss):
     reduction : str, default="sum_over_batch_size"
     """
 
-    def __init__(self, epsilon=1e-7, name="squared_hinge", reduction="sum_over_batch_size",
-                 dtype=None):
+    def __init__(self, epsilon: float = 1e-7, name: str = "squared_hinge",
+                 reduction: str = "sum_over_batch_size", dtype: Any = None) -> None:
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.epsilon = epsilon
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: Any, y_pred: Any) -> Any:
         y_pred = ops.reshape(y_pred, (-1,))
         y_true = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))
         p = ops.clip(y_pred, self.epsilon, 1.0 - self.epsilon)
@@ -363,11 +363,11 @@ class SquaredHinge(keras.losses.Loss):
         sign = 2.0 * y_true - 1.0
         return ops.square(ops.relu(1.0 - sign * margin))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "epsilon": self.epsilon}
 
 
-def _squared_hinge(n_classes, **params):
+def _squared_hinge(n_classes: int, **params: Any) -> keras.losses.Loss:
     _require_binary("squared_hinge", n_classes)
     return SquaredHinge(**params)
 

@@ -31,9 +31,12 @@ most thresholds are expected to be infeasible, it stays silent.
 This module does not import TensorFlow.
 """
 
+from __future__ import annotations
+
 import math
 import warnings
 from numbers import Real
+from typing import Any, Union
 
 import numpy as np
 from sklearn.metrics import fbeta_score
@@ -41,6 +44,9 @@ from sklearn.utils.multiclass import type_of_target
 
 from sklearn_imbal._compat import Interval, _Scorer, validate_params
 from sklearn_imbal.exceptions import InfeasibleConstraintWarning
+
+#: A class label that can be the positive class.
+PosLabel = Union[int, float, bool, str]
 
 __all__ = [
     "InfeasibleConstraintWarning",
@@ -169,7 +175,7 @@ class _ConstraintScorer(_NamedScorer):
     },
     prefer_skip_nested_validation=True,
 )
-def recall_at_precision(min_precision, *, pos_label=1):
+def recall_at_precision(min_precision: float, *, pos_label: PosLabel = 1) -> Any:
     """Scorer: the recall, provided the precision is at least ``min_precision``.
 
     "Catch as much spam as possible while at most 1 flagged message in 10 is a
@@ -226,7 +232,7 @@ def recall_at_precision(min_precision, *, pos_label=1):
     },
     prefer_skip_nested_validation=True,
 )
-def precision_at_recall(min_recall, *, pos_label=1):
+def precision_at_recall(min_recall: float, *, pos_label: PosLabel = 1) -> Any:
     """Scorer: the precision, provided the recall is at least ``min_recall``.
 
     "Flag at least 95% of fraud, with as few false alarms as possible" is
@@ -274,7 +280,7 @@ def precision_at_recall(min_recall, *, pos_label=1):
     },
     prefer_skip_nested_validation=True,
 )
-def fbeta(beta, *, pos_label=1):
+def fbeta(beta: float, *, pos_label: PosLabel = 1) -> Any:
     """Scorer: the F-beta score of the positive class.
 
     ``beta > 1`` weighs recall higher (``fbeta(2)``: missing a positive costs as
@@ -319,7 +325,7 @@ def fbeta(beta, *, pos_label=1):
     },
     prefer_skip_nested_validation=True,
 )
-def cost(*, fp, fn, pos_label=1):
+def cost(*, fp: float, fn: float, pos_label: PosLabel = 1) -> Any:
     """Scorer: the mean misclassification cost per sample; lower is better.
 
     The cost of the predictions is ``(fp * n_false_positives + fn *

@@ -1,6 +1,9 @@
 """make_text_search: the recommended model search for imbalanced text, in one call."""
 
+from __future__ import annotations
+
 from numbers import Integral
+from typing import Any
 
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, StratifiedKFold
 
@@ -17,14 +20,15 @@ __all__ = ["BUDGETS", "make_text_search"]
 #: the default space searched (see :func:`default_space`) and the training
 #: epochs of each Keras fit. An int budget draws that many candidates at random
 #: from the "large" space, at 20 epochs.
-BUDGETS = {
+BUDGETS: dict[str, dict[str, Any]] = {
     "small": {"space": "small", "epochs": 20},
     "medium": {"space": "medium", "epochs": 20},
     "large": {"space": "large", "epochs": 30},
 }
 
 
-def default_space(budget="small", *, random_state=None, prefix="estimator__"):
+def default_space(budget: str = "small", *, random_state: int | None = None,
+                  prefix: str = "estimator__") -> list[dict[str, Any]]:
     """The default hyperparameter space of :func:`make_text_search`.
 
     Every candidate is an imbalanced-learn ``Pipeline([("sampler", ...),
@@ -131,19 +135,19 @@ def _n_candidates(space):
 )
 def make_text_search(
     *,
-    scoring="f1",
-    threshold_scoring="f1",
-    param_space="default",
-    budget="small",
-    cv=3,
-    threshold_cv=0.2,
-    threshold_refit=False,
-    prior_correction=False,
-    refit=True,
-    n_jobs=None,
-    random_state=0,
-    verbose=0,
-):
+    scoring: Any = "f1",
+    threshold_scoring: Any = "f1",
+    param_space: str | dict[str, Any] | list[dict[str, Any]] = "default",
+    budget: str | int = "small",
+    cv: Any = 3,
+    threshold_cv: float | int = 0.2,
+    threshold_refit: bool = False,
+    prior_correction: bool = False,
+    refit: Any = True,
+    n_jobs: int | None = None,
+    random_state: int | None = 0,
+    verbose: int = 0,
+) -> GridSearchCV | RandomizedSearchCV:
     """A ready, unfitted hyperparameter search for imbalanced text classification.
 
     Builds, without fitting anything::
@@ -275,6 +279,7 @@ def make_text_search(
 
     if threshold_scoring is not None:
         check_threshold_scoring(threshold_scoring, name="threshold_scoring")
+    n_iter: int | None
     if isinstance(budget, str):
         space_name, epochs, n_iter = BUDGETS[budget]["space"], BUDGETS[budget]["epochs"], None
     else:
@@ -313,6 +318,7 @@ def make_text_search(
     else:
         prefix = prefix[len("estimator__"):]
 
+    space: Any
     if isinstance(param_space, str):
         space = default_space(space_name, random_state=random_state, prefix=prefix)
     else:

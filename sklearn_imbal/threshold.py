@@ -12,17 +12,22 @@
 This module does not import TensorFlow.
 """
 
-from numbers import Integral, Real
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedShuffleSplit, TunedThresholdClassifierCV
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import _safe_indexing
 from sklearn.utils.metadata_routing import process_routing
 
 from sklearn_imbal._prior import PriorCorrectedClassifier
-from sklearn_imbal._target import check_target
+from sklearn_imbal._target import check_target, copy_input_tags
+
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import Estimator, Labels, RandomState
 
 __all__ = [
     "HoldoutThresholdClassifier",
@@ -41,7 +46,7 @@ def _take_params(params, indices, n_samples):
     return taken
 
 
-def check_threshold_scoring(scoring, *, name="scoring"):
+def check_threshold_scoring(scoring: Any, *, name: str = "scoring") -> Any:
     """Refuse a threshold objective that a threshold cannot change.
 
     ``TunedThresholdClassifierCV`` scores hard predictions at each threshold.
@@ -174,17 +179,17 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
 
     def __init__(
         self,
-        estimator,
+        estimator: Estimator,
         *,
-        scoring="f1",
-        response_method="auto",
-        thresholds=100,
-        cv=0.2,
-        refit=False,
-        n_jobs=None,
-        random_state=None,
-        store_cv_results=False,
-    ):
+        scoring: Any = "f1",
+        response_method: str = "auto",
+        thresholds: Any = 100,
+        cv: Any = 0.2,
+        refit: bool = False,
+        n_jobs: int | None = None,
+        random_state: RandomState = None,
+        store_cv_results: bool = False,
+    ) -> None:
         super().__init__(
             estimator,
             scoring=scoring,
@@ -198,14 +203,10 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
         # Raw text in when the estimator takes raw text.
-        inner = get_tags(self.estimator).input_tags
-        tags.input_tags.string = inner.string
-        tags.input_tags.two_d_array = inner.two_d_array
-        return tags
+        return copy_input_tags(super().__sklearn_tags__(), self.estimator)
 
-    def fit(self, X, y, **params):
+    def fit(self, X: Any, y: Labels, **params: Any) -> HoldoutThresholdClassifier:
         """Fit the estimator and tune its decision threshold.
 
         Parameters
@@ -230,7 +231,7 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
     def _single_split(self, y):
         if self.refit or isinstance(self.cv, str):
             return None
-        if isinstance(self.cv, Real) and not isinstance(self.cv, Integral) and 0 < self.cv < 1:
+        if isinstance(self.cv, float) and 0 < self.cv < 1:
             return StratifiedShuffleSplit(
                 n_splits=1, test_size=self.cv, random_state=self.random_state
             )

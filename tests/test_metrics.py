@@ -52,6 +52,7 @@ def score(scorer, y_true=Y_TRUE, y_pred=Y_PRED):
     ],
     ids=repr,
 )
+@pytest.mark.smoke
 def test_scorers_hand_computed(scorer, expected):
     assert score(scorer) == pytest.approx(expected)
 

@@ -20,6 +20,7 @@ import sklearn_imbal
 from sklearn_imbal import KerasTextClassifier
 from sklearn_imbal.pipeline import Pipeline
 from sklearn_imbal.sampling import TextRandomOverSampler
+from sklearn_imbal.threshold import HoldoutThresholdClassifier, PriorCorrectedClassifier
 
 pytestmark = pytest.mark.smoke
 
@@ -165,6 +166,12 @@ INSTANCES = {
     "KerasTextClassifier": lambda: KerasTextClassifier(**TINY_TEXT),
     "Pipeline": lambda: Pipeline([("sampler", TextRandomOverSampler(random_state=0)),
                                   ("clf", KerasTextClassifier(**TINY_TEXT))]),
+    # Meta-estimators of sklearn_imbal.threshold need an estimator to wrap.
+    "HoldoutThresholdClassifier": lambda: HoldoutThresholdClassifier(
+        KerasTextClassifier(**TINY_TEXT), random_state=0),
+    "PriorCorrectedClassifier": lambda: PriorCorrectedClassifier(
+        Pipeline([("sampler", TextRandomOverSampler(random_state=0)),
+                  ("clf", KerasTextClassifier(**TINY_TEXT))])),
 }
 
 

@@ -49,6 +49,7 @@ def _reset_recorder():
     FITTED_ON.clear()
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("random_state", [None, 0])
 def test_holdout_is_held_out_and_threshold_belongs_to_estimator(data, random_state):
     # random_state=None is the case of scikit-learn issue #33540, where
