@@ -457,5 +457,7 @@ def test_demo_runs_train_on_the_sms_data(tmp_path):
     report = json.loads((output / "report.json").read_text())
     assert report["metadata"]["command"] == "demo"
     assert report["summary"]["labels"] == ["ham", "spam"]
+    assert report["summary"]["pos_label"] == "spam"
+    assert "the rarer of" not in err  # a built-in dataset knows its positive label
     assert report["metadata"]["data"]["source"].startswith("sms_spam")
     assert f"sklearn-imbal predict --model {output}" in out

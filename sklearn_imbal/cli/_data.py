@@ -85,13 +85,14 @@ def _is_dataset_name(value):
 
 
 def _read_builtin(name, *, n_samples, random_state):
-    """(texts, label names, source) of a built-in dataset."""
+    """(texts, label names, source, positive label) of a built-in dataset."""
     if name == "synthetic":
         from sklearn_imbal.datasets import make_imbalanced_text
 
         n = n_samples or _SYNTHETIC_SAMPLES
         texts, y = make_imbalanced_text(n, random_state=random_state)
-        return texts, y, f"synthetic (make_imbalanced_text({n}, random_state={random_state}))"
+        return (texts, y, f"synthetic (make_imbalanced_text({n}, random_state={random_state}))",
+                "1")
     if name == "sms_spam":
         from sklearn_imbal.datasets import load_sms_spam
 
@@ -104,7 +105,7 @@ def _read_builtin(name, *, n_samples, random_state):
         with user_errors(OSError, ValueError, prefix="could not get sms_spam_full: "):
             bunch = fetch_sms_spam(drop_duplicates=False)
         source = "sms_spam_full (SMS Spam Collection, UCI release)"
-    return bunch.data, bunch.target_names[bunch.target], source
+    return bunch.data, bunch.target_names[bunch.target], source, "spam"
 
 
 # load_text_csv's messages name its parameters; the user typed options.
@@ -189,8 +190,9 @@ def load_labelled(
     came from, for the message when it does not occur.
     """
     if data in BUILTIN_DATASETS:
-        texts, labels, source = _read_builtin(data, n_samples=n_samples,
-                                              random_state=random_state)
+        texts, labels, source, known = _read_builtin(data, n_samples=n_samples,
+                                                     random_state=random_state)
+        positive_label = known if positive_label is None else positive_label
     elif not Path(data).exists() and _is_dataset_name(data):
         raise UsageError(
             f"unknown dataset {data!r} (and no file of that name). Built-in datasets: "
