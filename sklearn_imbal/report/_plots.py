@@ -325,7 +325,7 @@ def threshold_curve(
         # positive class; on the target binarized for pos_label they score
         # pos_label whatever the labels are ("spam", or 0). A scorer object
         # carries its own pos_label and gets the labels as they are.
-        y_true, positive = (y_true == positive).astype(np.int64), 1
+        y_true, positive = np.asarray(y_true == positive, dtype=np.int64), 1
     stand_in = _FixedProbabilities(proba, np.unique(y_true), positive)
     rows = np.arange(y_true.shape[0])
     scores = []
