@@ -411,6 +411,26 @@ def test_progress_lines_and_estimate(tmp_path):
     assert bar.getvalue().startswith("\rsearch [") and "elapsed" in bar.getvalue()
 
 
+@pytest.mark.parametrize("backend", [
+    ["--n-jobs", "2"],
+    pytest.param(["--backend", "dask", "--n-workers", "2"], marks=pytest.mark.slow),
+], ids=["loky", "dask"])
+def test_parallel_search_counts_fits_and_workers_stay_quiet(backend, capfd, tmp_path):
+    if "dask" in backend:
+        pytest.importorskip("distributed")
+    # capfd sees file descriptor 2, which the worker processes inherit.
+    code = main(["train", "--data", "synthetic", "--n-samples", "200", *TINY, *backend,
+                 "--no-figures", "--output", str(tmp_path / "model")])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    assert "search: fit 1/2 done" in err and "search: fit 2/2 done" in err
+    # TensorFlow's import-time notices are hidden in the workers too. (Its later
+    # log lines follow TF_CPP_MIN_LOG_LEVEL, which the test run may set lower.)
+    assert "oneDNN custom operations" not in err and "absl::InitializeLog" not in err, err
+    assert "Worker process still alive" not in err
+    assert (tmp_path / "model" / "model.joblib").is_file()
+
+
 # ------------------------------------------------------------------ entry points
 def test_python_dash_m_exit_codes(trained, data_dir):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

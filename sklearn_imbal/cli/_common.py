@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import platform
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ __all__ = [
     "library_versions",
     "require_matplotlib",
     "say",
+    "stderr_descriptor_hidden",
 ]
 
 _VERSIONED_MODULES = ["sklearn_imbal", "sklearn", "imblearn", "scikeras", "keras",
@@ -49,33 +52,45 @@ def require_matplotlib() -> None:
                          "--no-figures.")
 
 
-def import_tensorflow_quietly(debug: bool = False) -> None:
-    """Import TensorFlow with its C++ start-up log lines hidden (unless ``debug``).
+@contextlib.contextmanager
+def stderr_descriptor_hidden() -> Iterator[None]:
+    """Point file descriptor 2 to ``/dev/null`` inside the block (C libraries write there).
 
-    ``TF_CPP_MIN_LOG_LEVEL=2`` (set by ``main``) hides most of TensorFlow's
-    logging, but TensorFlow 2.21 writes oneDNN and absl notices to file
-    descriptor 2 while it loads, before that setting is read. They say nothing
-    a user of this command can act on, so the descriptor points to
-    ``/dev/null`` during the import. An import error is still raised (and
-    printed) as usual.
+    Python's ``sys.stderr`` is flushed first so nothing already written is lost.
+    If the descriptor cannot be duplicated, the block runs unchanged.
     """
-    if debug or "tensorflow" in sys.modules:
-        return
     try:
         saved = os.dup(2)
     except OSError:
-        import tensorflow  # noqa: F401
+        yield
         return
     null = os.open(os.devnull, os.O_WRONLY)
     try:
         sys.stderr.flush()
         os.dup2(null, 2)
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(null)
+
+
+def import_tensorflow_quietly(debug: bool = False) -> None:
+    """Import TensorFlow with its C++ start-up log lines hidden (unless ``debug``).
+
+    ``TF_CPP_MIN_LOG_LEVEL`` (set by ``main``) hides most of TensorFlow's
+    logging, but TensorFlow 2.21 writes oneDNN and absl notices to file
+    descriptor 2 while it loads, before that setting is read. They say nothing
+    a user of this command can act on, so the descriptor points to
+    ``/dev/null`` during the import. An import error is still raised (and
+    printed) as usual. Worker processes get the same treatment from
+    :mod:`sklearn_imbal.cli._workers`.
+    """
+    if debug or "tensorflow" in sys.modules:
+        return
+    with stderr_descriptor_hidden():
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
 
 
 def library_versions() -> dict[str, Any]:

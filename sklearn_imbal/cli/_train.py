@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import sys
 import tempfile
 import time
@@ -160,12 +161,44 @@ def _enter_backend(stack, args):
     """Enter ``search_backend`` (validates the parallel options; Dask connects here)."""
     from sklearn_imbal.parallel import search_backend
 
+    local_dask = args.backend == "dask" and args.scheduler is None
+    if not args.debug and local_dask and importlib.util.find_spec("distributed"):
+        _quiet_local_dask_workers(stack)
     with user_errors(ValueError, ImportError, OSError, TimeoutError,
                      prefix=f"--backend {args.backend}: "):
         stack.enter_context(search_backend(
             args.backend, n_jobs=args.n_jobs, scheduler=args.scheduler,
             n_workers=args.n_workers, tensorflow_threads=args.tensorflow_threads,
         ))
+    if not args.debug and args.backend == "loky":
+        import joblib
+
+        from sklearn_imbal.cli._workers import quiet_limit_tensorflow_threads
+
+        # search_backend's loky configuration with its initializer swapped for
+        # one that hides TensorFlow's start-up lines; n_jobs is inherited.
+        stack.enter_context(joblib.parallel_config(
+            backend="loky", inner_max_num_threads=args.tensorflow_threads,
+            initializer=quiet_limit_tensorflow_threads, initargs=(args.tensorflow_threads,),
+        ))
+
+
+def _quiet_local_dask_workers(stack):
+    """The local cluster's workers import TensorFlow quietly; its shutdown is not logged."""
+    import logging
+
+    import dask
+
+    preloads = list(dask.config.get("distributed.worker.preload", default=[]) or [])
+    stack.enter_context(dask.config.set(
+        {"distributed.worker.preload": [*preloads, "sklearn_imbal.cli._workers"]}))
+    # Workers that hold TensorFlow take more than the nanny's 4 s to exit when the
+    # cluster closes; the nanny then kills them and logs a warning each time,
+    # which is about its own shutdown, not about the search.
+    nanny = logging.getLogger("distributed.nanny")
+    level = nanny.level
+    nanny.setLevel(logging.ERROR)
+    stack.callback(nanny.setLevel, level)
 
 
 def _fit_search(args, search, X_train, y_train, scorer):
