@@ -63,13 +63,16 @@ def _budget(text):
 _DATASETS_HELP = ", ".join(f"{name} ({description})".replace("%", "%%")
                            for name, description in BUILTIN_DATASETS.items())
 
+_POSITIVE_DEFAULT = ("spam for sms_spam, 1 for synthetic and for 0/1 labels, otherwise the "
+                     "rarer of two labels")
+
 
 def _add_common(parser):
     parser.add_argument("--debug", action="store_true",
                         help="show tracebacks and TensorFlow's start-up messages")
 
 
-def _add_text_file_options(parser, *, labelled):
+def _add_text_file_options(parser, *, labelled, positive_default=""):
     group = parser.add_argument_group("data file")
     group.add_argument("--text-column", metavar="NAME",
                        help="column of the texts in a CSV/TSV/JSONL/Parquet file "
@@ -80,8 +83,8 @@ def _add_text_file_options(parser, *, labelled):
         group.add_argument("--positive-label", metavar="LABEL",
                            help="the label of the positive (minority) class, as written "
                                 "in the file; with more than two labels, it is predicted "
-                                "against all the others (default: 1 for 0/1 labels, "
-                                "otherwise the rarer of two labels)")
+                                "against all the others (default: " + positive_default
+                                + ")")
     group.add_argument("--input-format", choices=INPUT_FORMATS if not labelled
                        else [f for f in INPUT_FORMATS if f != "lines"],
                        help="file format (default: from the extension"
@@ -175,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", metavar="PATH_OR_NAME", default=DEMO_DATA,
                        help=f"a labelled CSV/TSV/JSONL/Parquet file, or a built-in "
                             f"dataset: {_DATASETS_HELP} (default: {DEMO_DATA})")
-    _add_text_file_options(train, labelled=True)
+    _add_text_file_options(train, labelled=True, positive_default=_POSITIVE_DEFAULT)
     _add_search_options(train)
     _add_output_options(train, "sklearn-imbal-model")
     _add_common(train)
@@ -223,7 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="model.joblib, or the folder 'train' wrote it to")
     evaluate.add_argument("--data", metavar="PATH_OR_NAME", required=True,
                           help=f"a labelled file or a built-in dataset: {_DATASETS_HELP}")
-    _add_text_file_options(evaluate, labelled=True)
+    _add_text_file_options(
+        evaluate, labelled=True,
+        positive_default="the one recorded with the model; else " + _POSITIVE_DEFAULT)
     evaluate.add_argument("--n-samples", type=_int_at_least(20), metavar="N",
                           help="synthetic: texts generated (default: 2000); other data: "
                                "a stratified random subset of N texts")
