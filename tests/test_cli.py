@@ -295,7 +295,8 @@ def test_corrupt_model_files(trained, tmp_path):
     (tmp_path / "alone" / "model.joblib").write_bytes(raw[: len(raw) // 2])
     code, _, err = run(["predict", "--model", tmp_path / "alone", "-"])
     assert code == 2
-    assert "alone/model.joblib could not be loaded as a model" in err
+    assert "alone/model.joblib could not be loaded as a model (" in err
+    assert ": )" not in err  # no empty exception message
     # One byte changed, model.json beside it: the checksum catches it first.
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / "model.json").write_bytes((output / "model.json").read_bytes())

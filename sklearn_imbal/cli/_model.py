@@ -193,8 +193,10 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     try:
         estimator = joblib.load(io.BytesIO(raw))
     except Exception as exc:  # pickle raises many types for a damaged file
+        # A truncated pickle raises EOFError with no message.
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise UsageError(
-            f"{path} could not be loaded as a model ({type(exc).__name__}: {exc}). The "
+            f"{path} could not be loaded as a model ({detail}). The "
             "file is corrupt or truncated, or was written by an incompatible version "
             "of sklearn-imbal or its dependencies."
         ) from exc
