@@ -22,7 +22,7 @@ from typing import Any
 from sklearn_imbal.cli._errors import UsageError
 from sklearn_imbal.report import atomic_write, to_jsonable
 
-__all__ = ["MODEL_FILE", "KERAS_FILE", "META_FILE", "LoadedModel", "load_model", "save_model"]
+__all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "LoadedModel", "load_model", "save_model"]
 
 MODEL_FILE = "model.joblib"
 KERAS_FILE = "model.keras"

@@ -7,7 +7,7 @@ import argparse
 from sklearn_imbal._version import __version__
 from sklearn_imbal.cli._data import BUILTIN_DATASETS, INPUT_FORMATS
 
-__all__ = ["build_parser", "DEMO_BUDGET", "DEMO_DATA"]
+__all__ = ["DEMO_BUDGET", "DEMO_DATA", "build_parser"]
 
 #: What ``demo`` trains on and how much it searches (measured in docs/cli.rst).
 DEMO_DATA = "sms_spam"

@@ -23,7 +23,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sklearn_imbal.cli._common import import_tensorflow_quietly, stderr_descriptor_hidden
+from sklearn_imbal.cli._common import (
+    import_tensorflow_quietly,
+    stderr_descriptor_hidden,
+)
 
 __all__ = ["dask_setup", "quiet_limit_tensorflow_threads"]
 
