@@ -45,6 +45,7 @@ from typing import Any, Union
 import numpy as np
 from sklearn.metrics import fbeta_score
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted
 
 from sklearn_imbal._compat import Interval, _Scorer, validate_params
 from sklearn_imbal.exceptions import InfeasibleConstraintWarning
@@ -146,6 +147,9 @@ class _NamedScorer(_Scorer):
         return f"{self._name}({arguments})"
 
     def _score(self, method_caller, estimator, X, y_true, **kwargs):
+        # scikit-learn's scorers fail with "no attribute 'classes_'" on an
+        # unfitted classifier; say what is wrong.
+        check_is_fitted(estimator)
         if kwargs.get("sample_weight") is not None:
             # Checked here so that every scorer (fbeta's sklearn metric too)
             # rejects negative or misaligned weights the same way.
