@@ -294,53 +294,7 @@ def test_clone_and_pickle(cls, small_text_data):
 
 
 # ------------------------------------------------------------------ errors
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-def test_a_single_class_is_an_error(cls):
-    with pytest.raises(ValueError, match=r"single class \('ham'\); .* needs at least two"):
-        cls().fit_resample(["a b", "c d", "e f"], ["ham"] * 3)
-
-
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-@pytest.mark.parametrize(
-    "X, error, match",
-    [
-        (np.arange(6.0), TypeError, "numeric dtype float64; this estimator takes raw text"),
-        ([1, 2, 3, 4, 5, 6], TypeError, r"X\[0\] has type int"),
-        (["a", "b", None, "d", "e", "f"], ValueError, r"X\[2\] is None: missing texts"),
-        (["a", "b", "c", b"d", "e", "f"], TypeError, r"X\[3\] is bytes, not str. Decode"),
-        (np.array([b"a"] * 6), TypeError, "bytes dtype"),
-        (np.zeros((6, 2), dtype=object), ValueError, "expected a 1-D sequence of texts"),
-        ("one text", TypeError, "single str; expected a sequence of texts"),
-    ],
-    ids=["floats", "ints", "none", "bytes", "bytes-array", "two-columns", "str"],
-)
-def test_non_text_input_is_an_error(cls, X, error, match):
-    with pytest.raises(error, match=match):
-        cls().fit_resample(X, [0, 0, 0, 0, 1, 1])
-
-
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-def test_inconsistent_lengths_and_bad_targets(cls):
-    X = ["a b", "c d", "e f", "g h"]
-    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: len\(X\)=4, "
-                                         r"len\(y\)=3"):
-        cls().fit_resample(X, [0, 1, 0])
-    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
-        cls().fit_resample(X, None)
-    with pytest.raises(ValueError, match="Found array with 0 sample.* y is empty"):
-        cls().fit_resample([], [])
-    with pytest.raises(ValueError, match="Found array with 0 sample.* X is empty"):
-        cls().fit_resample([], [0, 1])
-    with pytest.raises(ValueError, match="Unknown label type: 'continuous'"):
-        cls().fit_resample(X, [0.1, 0.5, 0.7, 0.2])
-    with pytest.raises(ValueError, match="Multilabel and multioutput targets are not supported"):
-        cls().fit_resample(X, [[1, 1], [0, 1], [1, 0], [1, 1]])
-    with pytest.raises(ValueError, match="sample_weight contains negative values"):
-        cls().fit_resample(X, [0, 1, 0, 0], sample_weight=[1, -1, 1, 1])
-    with pytest.raises(ValueError, match=r"sample_weight has shape \(3,\); expected \(4,\)"):
-        cls().fit_resample(X, [0, 1, 0, 0], sample_weight=[1, 1, 1])
-
-
+# Input errors shared with every text entry point: tests/test_bad_inputs.py.
 @pytest.mark.parametrize("cls", OVER, ids=[c.__name__ for c in OVER])
 def test_over_sampler_strategy_that_would_shrink_a_class(cls, text_data):
     X, y = text_data

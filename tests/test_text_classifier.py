@@ -207,17 +207,6 @@ def test_sample_weight_zero_removes_influence(small_text_data):
     assert clf.predict_proba(X)[:, 1].mean() < full.predict_proba(X)[:, 1].mean()
 
 
-def test_unicode_emoji_and_empty_texts_work(small_text_data):
-    X, y = small_text_data
-    extra = np.array(["", "😀🎉 free prize", "免费 奖品", "приз бесплатно", "   "], dtype=object)
-    X2 = np.concatenate([X, extra])
-    y2 = np.concatenate([y, [0, 1, 1, 1, 0]])
-    for analyzer in ("word", "char_wb"):
-        clf = KerasTextClassifier(**FAST, analyzer=analyzer).fit(X2, y2)
-        proba = clf.predict_proba(extra)
-        assert proba.shape == (5, 2) and np.all(np.isfinite(proba))
-
-
 def test_user_model_builder(small_text_data):
     X, y = small_text_data
     seen = {}
@@ -420,46 +409,9 @@ def test_unpickling_a_model_from_another_version_warns(fitted):
 # ---------------------------------------------------------------- errors
 
 
-def test_predict_before_fit():
-    with pytest.raises(NotFittedError, match="not fitted"):
-        KerasTextClassifier().predict(["hello"])
-
-
-@pytest.mark.parametrize(
-    "X, error, match",
-    [
-        ([], ValueError, "0 sample"),
-        (["ok", None, "x"], ValueError, r"X\[1\] is None"),
-        (["ok", float("nan"), "x"], ValueError, r"X\[1\] is NaN"),
-        (["ok", b"bytes", "x"], TypeError, r"X\[1\] is bytes"),
-        (["ok", 3, "x"], TypeError, r"X\[1\] has type int"),
-        (np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), ValueError, "shape"),
-        (pd.DataFrame({"a": ["x", "y", "z"], "b": ["x", "y", "z"]}), ValueError, "2 columns"),
-        (np.array([1.0, 2.0, 3.0]), TypeError, "numeric dtype"),
-        ("just one string", TypeError, "single str"),
-        (["ok", "bad \ud800 surrogate", "x"], ValueError, r"X\[1\] cannot be encoded"),
-    ],
-    ids=["empty", "none", "nan", "bytes", "int", "2d-numeric", "2-columns", "numeric",
-         "bare-string", "surrogate"],
-)
-def test_bad_text_input_errors(X, error, match):
-    with pytest.raises(error, match=match):
-        KerasTextClassifier(epochs=1).fit(X, [0, 1, 0][: len(X)] if len(X) else [])
-
-
-def test_bad_target_errors(small_text_data):
+def test_class_weight_and_early_stopping_errors(small_text_data):
+    # The generic input errors are in tests/test_bad_inputs.py.
     X, y = small_text_data
-    clf = KerasTextClassifier(epochs=1)
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        clf.fit(X, y[:-1])
-    with pytest.raises(ValueError, match="single class"):
-        clf.fit(X, np.zeros(len(X)))
-    with pytest.raises(ValueError, match="Unknown label type"):
-        clf.fit(X, np.linspace(0, 1, len(X)))
-    with pytest.raises(ValueError, match="sample_weight has shape"):
-        clf.fit(X, y, sample_weight=np.ones(3))
-    with pytest.raises(ValueError, match="negative"):
-        clf.fit(X, y, sample_weight=-np.ones(len(X)))
     with pytest.raises(ValueError, match="not classes of y"):
         KerasTextClassifier(epochs=1, class_weight={0: 1, 5: 2}).fit(X, y)
     with pytest.raises(ValueError, match="2 samples of every class"):

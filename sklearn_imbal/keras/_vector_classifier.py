@@ -281,7 +281,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
         values = X.data if sp.issparse(X) else X
         if X.dtype == np.float64 and values.size:
             largest = float(np.max(np.abs(values)))
-            if largest > np.finfo(np.float32).max:
+            if largest > float(np.finfo(np.float32).max):
                 # Keras computes in float32: these values would become infinite.
                 raise ValueError(
                     f"X holds values up to {largest:.3g} in magnitude, beyond the float32 "
