@@ -745,7 +745,8 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
             shown = ", ".join(map(str, rows[:10])) + (", ..." if rows.size > 10 else "")
             raise ValueError(
                 f"The model's output is NaN or infinite for {rows.size} of {n_samples} "
-                f"samples (rows {shown}). {self._non_finite_output_hint()}"
+                f"samples ({'row' if rows.size == 1 else 'rows'} {shown}). "
+                f"{self._non_finite_output_hint()}"
             )
         return outputs
 
