@@ -35,6 +35,9 @@ _CORRUPT = (
     OSError, ValueError, IndexError, KeyError, OverflowError, UnicodeDecodeError,
 )
 _ZIP_MAGIC = b"PK\x03\x04"
+# How pickles (protocol 2 and later) and joblib's compressed files start.
+_PICKLE_STARTS = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x5d\x00\x00",
+                  b"\x04\x22\x4d\x18")
 
 
 def save_model(estimator: Any, path: str | os.PathLike[str]) -> Path:
@@ -145,8 +148,8 @@ def load_model(path: str | os.PathLike[str]) -> Any:
     if size == 0:
         raise _corrupt(path, "it is empty", size)
     with open(path, "rb") as handle:
-        head = handle.read(len(_ZIP_MAGIC))
-    if head == _ZIP_MAGIC:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
         raise ModelFileError(
             f"{path} is a zip archive, such as a Keras model saved as .keras, not a "
             "pickled estimator. Load a Keras model with keras.saving.load_model(path) "
@@ -160,6 +163,10 @@ def load_model(path: str | os.PathLike[str]) -> Any:
     except PermissionError:
         raise
     except ImportError as exc:  # ModuleNotFoundError too
+        if not head.startswith(_PICKLE_STARTS):
+            # Text read as old-protocol pickle opcodes names "modules" like 'd,text'.
+            raise _corrupt(path, f"it does not start as a pickle does ({head!r})",
+                           size) from exc
         raise ModelFileError(
             f"{path} needs a module this environment cannot import ({exc}). It was "
             "saved with other packages or versions: install them, or refit the model."

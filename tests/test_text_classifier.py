@@ -1,10 +1,5 @@
-"""Behaviour of KerasTextClassifier: inputs, architectures, search, persistence."""
+"""Behaviour of KerasTextClassifier: inputs, architectures, search, training levers."""
 
-import pickle
-import subprocess
-import sys
-
-import joblib
 import keras
 import numpy as np
 import pandas as pd
@@ -23,7 +18,7 @@ from sklearn.model_selection import (
 from sklearn.utils import get_tags
 
 from sklearn_imbal import KerasTextClassifier
-from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
+from sklearn_imbal.exceptions import TrainingDivergedError
 
 FAST = dict(epochs=4, batch_size=16, learning_rate=0.05, random_state=0)
 
@@ -357,53 +352,7 @@ def test_fitted_estimator_html_repr(fitted):
     assert "KerasTextClassifier" in estimator_html_repr(fitted)
 
 
-@pytest.mark.smoke
-def test_pickle_and_joblib_round_trip(fitted, text_data, tmp_path):
-    X, _ = text_data
-    expected = fitted.predict_proba(X)
-    restored = pickle.loads(pickle.dumps(fitted))
-    np.testing.assert_array_equal(restored.predict_proba(X), expected)
-    joblib.dump(fitted, tmp_path / "model.joblib")
-    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict_proba(X), expected)
-
-
-def test_predictions_equal_after_reload_in_a_new_process(fitted, text_data, tmp_path):
-    X, _ = text_data
-    joblib.dump(fitted, tmp_path / "model.joblib")
-    np.save(tmp_path / "expected.npy", fitted.predict_proba(X))
-    np.save(tmp_path / "texts.npy", X.astype(str))
-    script = (
-        "import joblib, numpy as np\n"
-        f"model = joblib.load({str(tmp_path / 'model.joblib')!r})\n"
-        f"texts = np.load({str(tmp_path / 'texts.npy')!r}).tolist()\n"
-        f"expected = np.load({str(tmp_path / 'expected.npy')!r})\n"
-        "np.testing.assert_array_equal(model.predict_proba(texts), expected)\n"
-        "print('same')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "same" in result.stdout
-
-
-@pytest.mark.smoke
-def test_keras_model_exports_to_dot_keras(fitted, text_data, tmp_path):
-    X, _ = text_data
-    path = tmp_path / "model.keras"
-    fitted.model_.save(path)
-    reloaded = keras.saving.load_model(path)
-    np.testing.assert_allclose(
-        reloaded(tf.constant(X[:10].tolist())).numpy()[:, 0],
-        fitted.predict_proba(X[:10])[:, 1], rtol=1e-6,
-    )
-
-
-def test_unpickling_a_model_from_another_version_warns(fitted):
-    state = fitted.__getstate__()
-    state["_sklearn_imbal_version"] = "0.0.1"
-    clone_ = KerasTextClassifier.__new__(KerasTextClassifier)
-    with pytest.warns(ModelVersionWarning, match="0.0.1"):
-        clone_.__setstate__(state)
+# Persistence (pickle, joblib, .keras, versions): tests/test_persistence.py.
 
 
 # ---------------------------------------------------------------- errors
