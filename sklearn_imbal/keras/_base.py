@@ -76,7 +76,9 @@ __all__ = ["BaseKerasClassifier"]
 
 _PREDICT_CHUNK = 4096
 # Private state that is rebuilt on demand and must not be pickled.
-_TRANSIENT_STATE = ("_predict_fn_cache", "_fit_callbacks", "_predict_callbacks")
+_TRANSIENT_STATE = (
+    "_predict_fn_cache", "_fit_callbacks", "_predict_callbacks", "_callbacks_used",
+)
 
 
 def _prediction_threads():
@@ -467,7 +469,9 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                     self.model_ = self._build_model(X_train, prior / prior.sum())
                 self._initialize_callbacks()
                 self._ensure_compiled_model()
-            elif not hasattr(self, "_fit_callbacks"):
+            elif getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
+                self, "_fit_callbacks"
+            ):
                 self._initialize_callbacks()
             self._train(X, y_encoded, sample_weight, train, validation,
                         epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
@@ -477,6 +481,12 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
             # An error or an interrupt (Ctrl-C) must not leave a half-fitted estimator.
             self._clear_fitted_state()
             raise
+
+    def _initialize_callbacks(self):
+        # Remembered so that set_params(callbacks=...) before a warm-start or
+        # partial fit takes effect (scikeras keeps the first fit's callbacks).
+        self._callbacks_used = self.callbacks
+        super()._initialize_callbacks()
 
     def _n_samples(self, X):
         return X.shape[0]
