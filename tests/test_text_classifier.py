@@ -4,9 +4,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-import tensorflow as tf
 from sklearn.base import clone, is_classifier
-from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import (
     GridSearchCV,
@@ -18,7 +16,6 @@ from sklearn.model_selection import (
 from sklearn.utils import get_tags
 
 from sklearn_imbal import KerasTextClassifier
-from sklearn_imbal.exceptions import TrainingDivergedError
 
 FAST = dict(epochs=4, batch_size=16, learning_rate=0.05, random_state=0)
 
@@ -397,29 +394,4 @@ def test_user_builder_params_are_checked(small_text_data):
         KerasTextClassifier(model=build, model__unit=3, epochs=1).fit(X, y)
 
 
-def test_diverging_loss_raises_and_leaves_the_estimator_unfitted(small_text_data):
-    X, y = small_text_data
-
-    def nan_loss(y_true, y_pred):
-        return tf.math.log(-tf.ones_like(y_pred[:, 0]))
-
-    clf = KerasTextClassifier(epochs=2, loss=nan_loss, random_state=0)
-    with pytest.raises(TrainingDivergedError, match="learning_rate"):
-        clf.fit(X, y)
-    with pytest.raises(NotFittedError):
-        clf.predict(X)
-
-
-def test_interrupted_fit_leaves_the_estimator_unfitted(small_text_data):
-    X, y = small_text_data
-
-    class Interrupt(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            raise KeyboardInterrupt
-
-    clf = KerasTextClassifier(epochs=3, callbacks=[Interrupt()], random_state=0)
-    with pytest.raises(KeyboardInterrupt):
-        clf.fit(X, y)
-    assert not hasattr(clf, "model_") and not hasattr(clf, "classes_")
-    clf.set_params(callbacks=None).fit(X, y)  # still usable
-    assert clf.predict(X).shape == y.shape
+# Diverging losses and interrupted fits: tests/test_training_faults.py.
