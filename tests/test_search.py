@@ -101,18 +101,7 @@ def test_multimetric_search_refit_f1(text_data):
     assert search.best_index_ == np.argmax(search.cv_results_["mean_test_f1"])
 
 
-@pytest.mark.slow
-def test_same_seed_same_search(text_data):
-    X, y = text_data
-    first, second = fast_search(), fast_search()
-    assert repr(first.get_params()) == repr(second.get_params())
-    first.fit(X, y)
-    second.fit(X, y)
-    assert repr(first.cv_results_["params"]) == repr(second.cv_results_["params"])
-    np.testing.assert_allclose(first.cv_results_["mean_test_score"],
-                               second.cv_results_["mean_test_score"], atol=1e-6)
-    assert first.best_estimator_.best_threshold_ == pytest.approx(
-        second.best_estimator_.best_threshold_, abs=1e-6)
+# Same seed, same search: tests/test_determinism.py.
 
 
 def test_choices_are_visible_in_get_params():
