@@ -15,7 +15,7 @@ from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.utils import get_tags
 
 from sklearn_imbal import KerasTextClassifier
@@ -338,41 +338,7 @@ def test_bad_parameters_are_named(cls, small_text_data):
 
 
 # ----------------------------------------------------- pipelines, searches
-class RecordingTextClassifier(KerasTextClassifier):
-    """Records the texts it is fitted on and the texts it predicts."""
-
-    def fit(self, X, y, sample_weight=None):
-        self.fit_texts_, self.fit_labels_ = list(X), list(y)
-        self.predicted_texts_ = []
-        return super().fit(X, y, sample_weight=sample_weight)
-
-    def predict(self, X):
-        self.predicted_texts_.append(list(X))
-        return super().predict(X)
-
-
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-def test_samplers_run_in_fit_only_inside_a_pipeline(cls, text_data):
-    X, y = text_data
-    X = np.array([f"{text} n{i}" for i, text in enumerate(X)], dtype=object)  # unique texts
-    pipe = Pipeline([("sampler", cls(random_state=0)),
-                     ("clf", RecordingTextClassifier(**{**TINY, "epochs": 1}))])
-    result = cross_validate(pipe, X, y, cv=StratifiedKFold(2), scoring="f1",
-                            return_estimator=True, return_indices=True)
-    assert np.all(np.isfinite(result["test_score"]))
-    for fold, fitted in enumerate(result["estimator"]):
-        train, test = result["indices"]["train"][fold], result["indices"]["test"][fold]
-        clf, sampler = fitted.named_steps["clf"], fitted.named_steps["sampler"]
-        counts = Counter(y[train])
-        target = max(counts.values()) if cls in OVER else min(counts.values())
-        # Fitted on the resampled training fold, nothing from the test fold...
-        assert Counter(clf.fit_labels_) == {0: target, 1: target}
-        assert not set(clf.fit_texts_) & set(X[test])
-        assert sampler.sample_indices_.max() < len(train)
-        if cls is not TextAugmentOverSampler:
-            assert set(clf.fit_texts_) <= set(X[train])
-        # ...and scored on exactly the test fold: no resampling at predict time.
-        assert clf.predicted_texts_ == [list(X[test])]
+# Samplers run in fit only, inside every pipeline: tests/test_leakage.py.
 
 
 @pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)

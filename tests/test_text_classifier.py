@@ -9,9 +9,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
-    StratifiedKFold,
     TunedThresholdClassifierCV,
-    cross_validate,
 )
 from sklearn.utils import get_tags
 
@@ -139,19 +137,7 @@ def test_vocabulary_comes_from_the_training_texts_only(small_text_data):
     assert clf.predict_proba(["zanzibar zanzibar"]).shape == (1, 2)
 
 
-def test_cross_validation_folds_do_not_share_vocabulary(small_text_data):
-    X, y = small_text_data
-    X = X.copy()
-    X[::2] = [text + f" tok{i}" for i, text in enumerate(X[::2])]
-    cv = StratifiedKFold(3, shuffle=True, random_state=0)
-    result = cross_validate(
-        KerasTextClassifier(**FAST, analyzer="word"), X, y, cv=cv, return_estimator=True,
-        return_indices=True,
-    )
-    for estimator, test in zip(result["estimator"], result["indices"]["test"]):
-        vocabulary = _vocabulary(estimator)
-        test_only = {t.split()[-1] for t in X[test] if " tok" in t}
-        assert test_only and not test_only & vocabulary
+# Vocabulary per cross-validation fold: tests/test_leakage.py.
 
 
 def test_early_stopping_holds_out_a_stratified_split(text_data):
@@ -167,16 +153,7 @@ def test_early_stopping_holds_out_a_stratified_split(text_data):
     assert clf.history_["val_loss"][clf.best_epoch_ - 1] == best
 
 
-def test_early_stopping_vocabulary_excludes_the_validation_texts():
-    X = np.array([f"common word{i}" for i in range(40)], dtype=object)
-    y = np.array([0, 1] * 20)
-    clf = KerasTextClassifier(
-        **FAST, analyzer="word", ngrams=1, early_stopping=True, validation_fraction=0.25
-    ).fit(X, y)
-    vocabulary = _vocabulary(clf)
-    unique_words = {f"word{i}" for i in range(40)}
-    # 10 of the 40 texts are held out; their unique word must be unknown.
-    assert len(unique_words - vocabulary) == 10
+# The early-stopping validation texts stay out of the vocabulary: tests/test_leakage.py.
 
 
 def test_class_weight_moves_probability_to_the_minority(text_data):
