@@ -746,8 +746,8 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         if n_threads > 1:  # the first call above traced the function
             with ThreadPoolExecutor(n_threads) as pool:
                 outputs += pool.map(run, starts[1:])
-        outputs = np.concatenate(outputs).astype(np.float64, copy=False)
-        finite = np.isfinite(outputs.reshape(n_samples, -1)).all(axis=1)
+        result = np.concatenate(outputs).astype(np.float64, copy=False)
+        finite = np.isfinite(result.reshape(n_samples, -1)).all(axis=1)
         if not finite.all():
             # Never hand NaN probabilities on: every metric and threshold after
             # this would silently be NaN too.
@@ -758,7 +758,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                 f"samples ({'row' if rows.size == 1 else 'rows'} {shown}). "
                 f"{self._non_finite_output_hint()}"
             )
-        return outputs
+        return result
 
     def _non_finite_output_hint(self):
         if self.model is not None:
