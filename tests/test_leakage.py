@@ -109,10 +109,6 @@ def vocabulary(clf):
     return [term for layer in layers for term in layer.get_vocabulary()]
 
 
-def final_step(fitted):
-    return fitted.steps[-1][1] if hasattr(fitted, "steps") else fitted
-
-
 @pytest.fixture(autouse=True)
 def _events_of_this_test():
     EVENTS.clear()
@@ -128,9 +124,10 @@ def data(small_text_data):
 
 @pytest.fixture(scope="module")
 def audited_cv(data):
-    """Cross-validation of over-sampler + early-stopping Keras model (word and char n-grams).
+    """Cross-validate over-sampler + early-stopping Keras model (word and char n-grams).
 
-    Returns the fold indices, the fitted pipelines and the spies' events.
+    Returns, per fold, its indices, its fitted classifier and what its spies
+    saw; and the sampler's resamplings in fold order.
     """
     X, y = data
     EVENTS.clear()
