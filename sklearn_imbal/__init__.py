@@ -20,6 +20,8 @@ _LAZY = {
     "TextAugmentOverSampler": "sklearn_imbal.sampling",
     "TextRandomOverSampler": "sklearn_imbal.sampling",
     "TextRandomUnderSampler": "sklearn_imbal.sampling",
+    "load_model": "sklearn_imbal._persistence",
+    "save_model": "sklearn_imbal._persistence",
 }
 
 __all__ = ["__version__", *_LAZY]

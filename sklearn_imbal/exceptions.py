@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["InfeasibleConstraintWarning", "ModelVersionWarning", "TrainingDivergedError"]
+__all__ = [
+    "InfeasibleConstraintWarning",
+    "ModelFileError",
+    "ModelVersionWarning",
+    "TrainingDivergedError",
+]
 
 
 class ModelVersionWarning(UserWarning):
@@ -37,4 +42,13 @@ class InfeasibleConstraintWarning(UserWarning):
     Raised by :func:`sklearn_imbal.metrics.recall_at_precision` and
     :func:`~sklearn_imbal.metrics.precision_at_recall` scorers when a final
     score is ``-inf`` (e.g. a search's test fold where the precision falls short).
+    """
+
+
+class ModelFileError(ValueError):
+    """A saved model cannot be loaded: the file is truncated, corrupt or not a model.
+
+    Raised by :func:`sklearn_imbal.load_model`, and when unpickling an estimator
+    whose embedded Keras model cannot be rebuilt. The message names the file
+    (when known) and what was found instead of a model.
     """

@@ -23,6 +23,10 @@ score ``-inf`` where the constraint is not met. Why ``-inf`` and not 0 or NaN:
   fold has mean ``-inf`` and ranks last; scikit-learn also warns about the
   non-finite score.
 
+Every scorer accepts ``sample_weight`` (passed to the scorer directly, or routed
+by a search with metadata routing): the confusion counts are then sums of weights,
+and weights of the wrong length or with negative values are a clear error.
+
 When a *final* score (a search's fold score, or a direct ``scorer(est, X, y)``
 call) is infeasible, the scorer warns with :class:`InfeasibleConstraintWarning`
 naming the constraint and the value reached. Inside a threshold sweep, where
@@ -41,9 +45,11 @@ from typing import Any, Union
 import numpy as np
 from sklearn.metrics import fbeta_score
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted
 
 from sklearn_imbal._compat import Interval, _Scorer, validate_params
 from sklearn_imbal.exceptions import InfeasibleConstraintWarning
+from sklearn_imbal.utils.validation import check_sample_weight
 
 #: A class label that can be the positive class.
 PosLabel = Union[int, float, bool, str]
@@ -58,10 +64,12 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- metrics
-def _confusion(y_true, y_pred, pos_label, metric):
-    """Binary confusion counts (tp, fp, fn, tn) of hard predictions."""
+def _confusion(y_true, y_pred, pos_label, metric, sample_weight=None):
+    """Binary confusion counts (tp, fp, fn, tn) of hard predictions, weighted if asked."""
     y_true = np.asarray(y_true)
     y_pred = np.asarray(y_pred)
+    if y_true.shape[0] == 0:
+        raise ValueError(f"{metric}: y_true is empty; there is nothing to score.")
     kind = type_of_target(y_true, input_name="y_true")
     if kind not in ("binary",) and np.unique(y_true).shape[0] > 1:
         raise ValueError(
@@ -78,17 +86,20 @@ def _confusion(y_true, y_pred, pos_label, metric):
             f"pos_label={pos_label!r} is not a label of y: {labels.tolist()}. Pass the "
             "positive class, e.g. recall_at_precision(0.9, pos_label='spam')."
         )
+    weights = check_sample_weight(sample_weight, y_true.shape[0])
     true = y_true == pos_label
     pred = y_pred == pos_label
-    tp = int(np.sum(true & pred))
-    fp = int(np.sum(~true & pred))
-    fn = int(np.sum(true & ~pred))
-    tn = int(np.sum(~true & ~pred))
+    tp = float(np.sum(weights[true & pred]))
+    fp = float(np.sum(weights[~true & pred]))
+    fn = float(np.sum(weights[true & ~pred]))
+    tn = float(np.sum(weights[~true & ~pred]))
     return tp, fp, fn, tn
 
 
-def _recall_at_precision_score(y_true, y_pred, *, min_precision, pos_label=1):
-    tp, fp, fn, _ = _confusion(y_true, y_pred, pos_label, "recall_at_precision")
+def _recall_at_precision_score(y_true, y_pred, *, min_precision, pos_label=1,
+                               sample_weight=None):
+    tp, fp, fn, _ = _confusion(y_true, y_pred, pos_label, "recall_at_precision",
+                               sample_weight)
     # No positive prediction: the precision is undefined, so the constraint is
     # not verified; scoring it feasible would make "predict nothing" a recall-0
     # winner whenever nothing else is feasible.
@@ -97,23 +108,27 @@ def _recall_at_precision_score(y_true, y_pred, *, min_precision, pos_label=1):
     return tp / (tp + fn)
 
 
-def _precision_at_recall_score(y_true, y_pred, *, min_recall, pos_label=1):
-    tp, fp, fn, _ = _confusion(y_true, y_pred, pos_label, "precision_at_recall")
+def _precision_at_recall_score(y_true, y_pred, *, min_recall, pos_label=1,
+                               sample_weight=None):
+    tp, fp, fn, _ = _confusion(y_true, y_pred, pos_label, "precision_at_recall",
+                               sample_weight)
     if tp + fn == 0 or tp / (tp + fn) < min_recall or tp + fp == 0:
         return -math.inf
     return tp / (tp + fp)
 
 
-def _cost_score(y_true, y_pred, *, fp, fn, pos_label=1):
-    _, n_fp, n_fn, _ = _confusion(y_true, y_pred, pos_label, "cost")
-    # Per sample, so that folds of different sizes are comparable and averaging
-    # fold scores in a search weighs every sample alike.
-    return (fp * n_fp + fn * n_fn) / len(y_true)
+def _cost_score(y_true, y_pred, *, fp, fn, pos_label=1, sample_weight=None):
+    _, n_fp, n_fn, _ = _confusion(y_true, y_pred, pos_label, "cost", sample_weight)
+    # Per sample (per unit of weight), so that folds of different sizes are
+    # comparable and averaging fold scores in a search weighs every sample alike.
+    total = len(y_true) if sample_weight is None else float(np.sum(sample_weight))
+    return (fp * n_fp + fn * n_fn) / total
 
 
-def _achieved(score_func, kwargs, y_true, y_pred):
+def _achieved(score_func, kwargs, y_true, y_pred, sample_weight=None):
     """The precision and recall reached, for the infeasibility warning."""
-    tp, fp, fn, _ = _confusion(y_true, y_pred, kwargs.get("pos_label", 1), score_func)
+    tp, fp, fn, _ = _confusion(y_true, y_pred, kwargs.get("pos_label", 1), score_func,
+                               sample_weight)
     precision = tp / (tp + fp) if tp + fp else float("nan")
     recall = tp / (tp + fn) if tp + fn else float("nan")
     return precision, recall
@@ -130,6 +145,18 @@ class _NamedScorer(_Scorer):
     def __repr__(self):
         arguments = ", ".join(f"{key}={value!r}" for key, value in self._kwargs.items())
         return f"{self._name}({arguments})"
+
+    def _score(self, method_caller, estimator, X, y_true, **kwargs):
+        # scikit-learn's scorers fail with "no attribute 'classes_'" on an
+        # unfitted classifier; say what is wrong.
+        check_is_fitted(estimator)
+        if kwargs.get("sample_weight") is not None:
+            # Checked here so that every scorer (fbeta's sklearn metric too)
+            # rejects negative or misaligned weights the same way.
+            kwargs["sample_weight"] = check_sample_weight(
+                kwargs["sample_weight"], len(y_true)
+            )
+        return super()._score(method_caller, estimator, X, y_true, **kwargs)
 
 
 class _ConstraintScorer(_NamedScorer):
@@ -150,7 +177,8 @@ class _ConstraintScorer(_NamedScorer):
 
         score = super()._score(caching_caller, estimator, X, y_true, **kwargs)
         if not math.isfinite(score):
-            precision, recall = _achieved(self._name, self._kwargs, y_true, cache["predict"])
+            precision, recall = _achieved(self._name, self._kwargs, y_true, cache["predict"],
+                                          kwargs.get("sample_weight"))
             constraint = ", ".join(
                 f"{key}={value}" for key, value in self._kwargs.items() if key != "pos_label"
             )

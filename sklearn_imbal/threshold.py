@@ -20,11 +20,12 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedShuffleSplit, TunedThresholdClassifierCV
-from sklearn.utils import _safe_indexing
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.metadata_routing import process_routing
 
 from sklearn_imbal._prior import PriorCorrectedClassifier
 from sklearn_imbal._target import check_target, copy_input_tags
+from sklearn_imbal.utils.validation import check_text_array
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import Estimator, Labels, RandomState
@@ -226,6 +227,10 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
         """
         check_target(y, type(self).__name__, binary=True)
         check_threshold_scoring(self.scoring)
+        inputs = get_tags(self).input_tags
+        if inputs.string and not inputs.two_d_array:  # raw text only
+            # Before the split reorders the rows: errors name the user's index.
+            check_text_array(X)
         return super().fit(X, y, **params)
 
     def _single_split(self, y):

@@ -15,7 +15,7 @@ from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.utils import get_tags
 
 from sklearn_imbal import KerasTextClassifier
@@ -294,53 +294,7 @@ def test_clone_and_pickle(cls, small_text_data):
 
 
 # ------------------------------------------------------------------ errors
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-def test_a_single_class_is_an_error(cls):
-    with pytest.raises(ValueError, match=r"single class \('ham'\); .* needs at least two"):
-        cls().fit_resample(["a b", "c d", "e f"], ["ham"] * 3)
-
-
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-@pytest.mark.parametrize(
-    "X, error, match",
-    [
-        (np.arange(6.0), TypeError, "numeric dtype float64; this estimator takes raw text"),
-        ([1, 2, 3, 4, 5, 6], TypeError, r"X\[0\] has type int"),
-        (["a", "b", None, "d", "e", "f"], ValueError, r"X\[2\] is None: missing texts"),
-        (["a", "b", "c", b"d", "e", "f"], TypeError, r"X\[3\] is bytes, not str. Decode"),
-        (np.array([b"a"] * 6), TypeError, "bytes dtype"),
-        (np.zeros((6, 2), dtype=object), ValueError, "expected a 1-D sequence of texts"),
-        ("one text", TypeError, "single str; expected a sequence of texts"),
-    ],
-    ids=["floats", "ints", "none", "bytes", "bytes-array", "two-columns", "str"],
-)
-def test_non_text_input_is_an_error(cls, X, error, match):
-    with pytest.raises(error, match=match):
-        cls().fit_resample(X, [0, 0, 0, 0, 1, 1])
-
-
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-def test_inconsistent_lengths_and_bad_targets(cls):
-    X = ["a b", "c d", "e f", "g h"]
-    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: len\(X\)=4, "
-                                         r"len\(y\)=3"):
-        cls().fit_resample(X, [0, 1, 0])
-    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
-        cls().fit_resample(X, None)
-    with pytest.raises(ValueError, match="Found array with 0 sample.* y is empty"):
-        cls().fit_resample([], [])
-    with pytest.raises(ValueError, match="Found array with 0 sample.* X is empty"):
-        cls().fit_resample([], [0, 1])
-    with pytest.raises(ValueError, match="Unknown label type: 'continuous'"):
-        cls().fit_resample(X, [0.1, 0.5, 0.7, 0.2])
-    with pytest.raises(ValueError, match="Multilabel and multioutput targets are not supported"):
-        cls().fit_resample(X, [[1, 1], [0, 1], [1, 0], [1, 1]])
-    with pytest.raises(ValueError, match="sample_weight contains negative values"):
-        cls().fit_resample(X, [0, 1, 0, 0], sample_weight=[1, -1, 1, 1])
-    with pytest.raises(ValueError, match=r"sample_weight has shape \(3,\); expected \(4,\)"):
-        cls().fit_resample(X, [0, 1, 0, 0], sample_weight=[1, 1, 1])
-
-
+# Input errors shared with every text entry point: tests/test_bad_inputs.py.
 @pytest.mark.parametrize("cls", OVER, ids=[c.__name__ for c in OVER])
 def test_over_sampler_strategy_that_would_shrink_a_class(cls, text_data):
     X, y = text_data
@@ -384,41 +338,7 @@ def test_bad_parameters_are_named(cls, small_text_data):
 
 
 # ----------------------------------------------------- pipelines, searches
-class RecordingTextClassifier(KerasTextClassifier):
-    """Records the texts it is fitted on and the texts it predicts."""
-
-    def fit(self, X, y, sample_weight=None):
-        self.fit_texts_, self.fit_labels_ = list(X), list(y)
-        self.predicted_texts_ = []
-        return super().fit(X, y, sample_weight=sample_weight)
-
-    def predict(self, X):
-        self.predicted_texts_.append(list(X))
-        return super().predict(X)
-
-
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
-def test_samplers_run_in_fit_only_inside_a_pipeline(cls, text_data):
-    X, y = text_data
-    X = np.array([f"{text} n{i}" for i, text in enumerate(X)], dtype=object)  # unique texts
-    pipe = Pipeline([("sampler", cls(random_state=0)),
-                     ("clf", RecordingTextClassifier(**{**TINY, "epochs": 1}))])
-    result = cross_validate(pipe, X, y, cv=StratifiedKFold(2), scoring="f1",
-                            return_estimator=True, return_indices=True)
-    assert np.all(np.isfinite(result["test_score"]))
-    for fold, fitted in enumerate(result["estimator"]):
-        train, test = result["indices"]["train"][fold], result["indices"]["test"][fold]
-        clf, sampler = fitted.named_steps["clf"], fitted.named_steps["sampler"]
-        counts = Counter(y[train])
-        target = max(counts.values()) if cls in OVER else min(counts.values())
-        # Fitted on the resampled training fold, nothing from the test fold...
-        assert Counter(clf.fit_labels_) == {0: target, 1: target}
-        assert not set(clf.fit_texts_) & set(X[test])
-        assert sampler.sample_indices_.max() < len(train)
-        if cls is not TextAugmentOverSampler:
-            assert set(clf.fit_texts_) <= set(X[train])
-        # ...and scored on exactly the test fold: no resampling at predict time.
-        assert clf.predicted_texts_ == [list(X[test])]
+# Samplers run in fit only, inside every pipeline: tests/test_leakage.py.
 
 
 @pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)

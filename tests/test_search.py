@@ -4,14 +4,13 @@ tuned thresholds, seeds, and no leakage between training, holdout and test data.
 import numpy as np
 import pytest
 from imblearn.pipeline import Pipeline
-from sklearn.metrics import brier_score_loss, f1_score, log_loss, roc_auc_score
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import (
     GridSearchCV,
     ParameterGrid,
     RandomizedSearchCV,
     StratifiedKFold,
     TunedThresholdClassifierCV,
-    cross_validate,
 )
 
 from sklearn_imbal import KerasTextClassifier, make_text_search
@@ -26,15 +25,6 @@ TINY_SPACE = [
      "estimator__clf__class_weight": [None]},
     {"estimator__sampler": ["passthrough"], "estimator__clf__class_weight": ["balanced"]},
 ]
-RESAMPLED = []  # the texts every RecordingSampler.fit_resample call received
-
-
-class RecordingSampler(TextRandomOverSampler):
-    """TextRandomOverSampler that records the texts it is asked to resample."""
-
-    def fit_resample(self, X, y, **params):
-        RESAMPLED.append(np.asarray(X, dtype=object).copy())
-        return super().fit_resample(X, y, **params)
 
 
 def fast_search(**kwargs):
@@ -43,20 +33,6 @@ def fast_search(**kwargs):
         "estimator__clf__"
     )
     return search.set_params(**{prefix + key: value for key, value in FAST.items()})
-
-
-def tagged(X):
-    """Append a token unique to each text, to trace where every text went."""
-    return np.array([f"{text} uniq{i}" for i, text in enumerate(X)], dtype=object)
-
-
-def vocabulary(pipeline):
-    classifier = pipeline.steps[-1][1]
-    return set(classifier.model_.get_layer("vectorize_word").get_vocabulary())
-
-
-def unique_tokens(texts):
-    return {text.split()[-1] for text in texts}
 
 
 # ---------------------------------------------------------------- the search
@@ -101,18 +77,7 @@ def test_multimetric_search_refit_f1(text_data):
     assert search.best_index_ == np.argmax(search.cv_results_["mean_test_f1"])
 
 
-@pytest.mark.slow
-def test_same_seed_same_search(text_data):
-    X, y = text_data
-    first, second = fast_search(), fast_search()
-    assert repr(first.get_params()) == repr(second.get_params())
-    first.fit(X, y)
-    second.fit(X, y)
-    assert repr(first.cv_results_["params"]) == repr(second.cv_results_["params"])
-    np.testing.assert_allclose(first.cv_results_["mean_test_score"],
-                               second.cv_results_["mean_test_score"], atol=1e-6)
-    assert first.best_estimator_.best_threshold_ == pytest.approx(
-        second.best_estimator_.best_threshold_, abs=1e-6)
+# Same seed, same search: tests/test_determinism.py.
 
 
 def test_choices_are_visible_in_get_params():
@@ -176,48 +141,7 @@ def test_no_threshold_step_and_prior_correction(text_data):
     assert best.predict_proba(X)[:, 1].mean() < 0.5
 
 
-# ---------------------------------------------------------------- leakage
-def test_threshold_is_tuned_on_texts_the_model_never_saw(text_data):
-    X, y = text_data
-    X = tagged(X)
-    pipe = Pipeline([("sampler", TextRandomOverSampler(random_state=0)),
-                     ("clf", KerasTextClassifier(**FAST, random_state=0))])
-    tuned = HoldoutThresholdClassifier(pipe, cv=0.25, store_cv_results=True).fit(X, y)
-    train, holdout = tuned.train_indices_, tuned.holdout_indices_
-    assert np.intersect1d(train, holdout).size == 0
-    words = vocabulary(tuned.estimator_)
-    assert unique_tokens(X[train]) & words
-    assert not unique_tokens(X[holdout]) & words
-    # The sweep scored estimator_ itself on the holdout.
-    proba = tuned.estimator_.predict_proba(X[holdout])[:, 1]
-    by_hand = [f1_score(y[holdout], proba >= t) for t in tuned.cv_results_["thresholds"]]
-    np.testing.assert_allclose(tuned.cv_results_["scores"], by_hand)
-
-
-def test_sampler_only_resamples_training_rows_and_vocabulary_excludes_test_fold(text_data):
-    X, y = text_data
-    X = tagged(X)
-    RESAMPLED.clear()
-    pipe = Pipeline([("sampler", RecordingSampler(random_state=0)),
-                     ("clf", KerasTextClassifier(**FAST, random_state=0))])
-    cv = StratifiedKFold(3, shuffle=True, random_state=0)
-    result = cross_validate(
-        HoldoutThresholdClassifier(pipe, random_state=0), X, y, cv=cv, scoring="f1",
-        return_estimator=True, return_indices=True,
-    )
-    # One resampling per fold, none at prediction (scoring, threshold sweep).
-    assert len(RESAMPLED) == 3
-    for tuned, test, resampled in zip(result["estimator"], result["indices"]["test"], RESAMPLED):
-        fold_train = np.setdiff1d(np.arange(len(y)), test)
-        model_train = fold_train[tuned.train_indices_]
-        holdout = fold_train[tuned.holdout_indices_]
-        # The sampler saw exactly the model's training rows: not the holdout,
-        # not the test fold.
-        assert set(resampled) == set(X[model_train])
-        words = vocabulary(tuned.estimator_)
-        assert not unique_tokens(X[test]) & words
-        assert not unique_tokens(X[holdout]) & words
-    assert np.all(np.isfinite(result["test_score"]))
+# Leakage (samplers, vocabulary, threshold holdout, whole search): tests/test_leakage.py.
 
 
 @pytest.mark.slow

@@ -1,29 +1,19 @@
-"""Behaviour of KerasTextClassifier: inputs, architectures, search, persistence."""
+"""Behaviour of KerasTextClassifier: inputs, architectures, search, training levers."""
 
-import pickle
-import subprocess
-import sys
-
-import joblib
 import keras
 import numpy as np
 import pandas as pd
 import pytest
-import tensorflow as tf
 from sklearn.base import clone, is_classifier
-from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
-    StratifiedKFold,
     TunedThresholdClassifierCV,
-    cross_validate,
 )
 from sklearn.utils import get_tags
 
 from sklearn_imbal import KerasTextClassifier
-from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
 
 FAST = dict(epochs=4, batch_size=16, learning_rate=0.05, random_state=0)
 
@@ -147,19 +137,7 @@ def test_vocabulary_comes_from_the_training_texts_only(small_text_data):
     assert clf.predict_proba(["zanzibar zanzibar"]).shape == (1, 2)
 
 
-def test_cross_validation_folds_do_not_share_vocabulary(small_text_data):
-    X, y = small_text_data
-    X = X.copy()
-    X[::2] = [text + f" tok{i}" for i, text in enumerate(X[::2])]
-    cv = StratifiedKFold(3, shuffle=True, random_state=0)
-    result = cross_validate(
-        KerasTextClassifier(**FAST, analyzer="word"), X, y, cv=cv, return_estimator=True,
-        return_indices=True,
-    )
-    for estimator, test in zip(result["estimator"], result["indices"]["test"]):
-        vocabulary = _vocabulary(estimator)
-        test_only = {t.split()[-1] for t in X[test] if " tok" in t}
-        assert test_only and not test_only & vocabulary
+# Vocabulary per cross-validation fold: tests/test_leakage.py.
 
 
 def test_early_stopping_holds_out_a_stratified_split(text_data):
@@ -175,16 +153,7 @@ def test_early_stopping_holds_out_a_stratified_split(text_data):
     assert clf.history_["val_loss"][clf.best_epoch_ - 1] == best
 
 
-def test_early_stopping_vocabulary_excludes_the_validation_texts():
-    X = np.array([f"common word{i}" for i in range(40)], dtype=object)
-    y = np.array([0, 1] * 20)
-    clf = KerasTextClassifier(
-        **FAST, analyzer="word", ngrams=1, early_stopping=True, validation_fraction=0.25
-    ).fit(X, y)
-    vocabulary = _vocabulary(clf)
-    unique_words = {f"word{i}" for i in range(40)}
-    # 10 of the 40 texts are held out; their unique word must be unknown.
-    assert len(unique_words - vocabulary) == 10
+# The early-stopping validation texts stay out of the vocabulary: tests/test_leakage.py.
 
 
 def test_class_weight_moves_probability_to_the_minority(text_data):
@@ -205,17 +174,6 @@ def test_sample_weight_zero_removes_influence(small_text_data):
     clf = KerasTextClassifier(**FAST, analyzer="word").fit(X, y, sample_weight=weights)
     full = KerasTextClassifier(**FAST, analyzer="word").fit(X, y)
     assert clf.predict_proba(X)[:, 1].mean() < full.predict_proba(X)[:, 1].mean()
-
-
-def test_unicode_emoji_and_empty_texts_work(small_text_data):
-    X, y = small_text_data
-    extra = np.array(["", "😀🎉 free prize", "免费 奖品", "приз бесплатно", "   "], dtype=object)
-    X2 = np.concatenate([X, extra])
-    y2 = np.concatenate([y, [0, 1, 1, 1, 0]])
-    for analyzer in ("word", "char_wb"):
-        clf = KerasTextClassifier(**FAST, analyzer=analyzer).fit(X2, y2)
-        proba = clf.predict_proba(extra)
-        assert proba.shape == (5, 2) and np.all(np.isfinite(proba))
 
 
 def test_user_model_builder(small_text_data):
@@ -368,98 +326,15 @@ def test_fitted_estimator_html_repr(fitted):
     assert "KerasTextClassifier" in estimator_html_repr(fitted)
 
 
-@pytest.mark.smoke
-def test_pickle_and_joblib_round_trip(fitted, text_data, tmp_path):
-    X, _ = text_data
-    expected = fitted.predict_proba(X)
-    restored = pickle.loads(pickle.dumps(fitted))
-    np.testing.assert_array_equal(restored.predict_proba(X), expected)
-    joblib.dump(fitted, tmp_path / "model.joblib")
-    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict_proba(X), expected)
-
-
-def test_predictions_equal_after_reload_in_a_new_process(fitted, text_data, tmp_path):
-    X, _ = text_data
-    joblib.dump(fitted, tmp_path / "model.joblib")
-    np.save(tmp_path / "expected.npy", fitted.predict_proba(X))
-    np.save(tmp_path / "texts.npy", X.astype(str))
-    script = (
-        "import joblib, numpy as np\n"
-        f"model = joblib.load({str(tmp_path / 'model.joblib')!r})\n"
-        f"texts = np.load({str(tmp_path / 'texts.npy')!r}).tolist()\n"
-        f"expected = np.load({str(tmp_path / 'expected.npy')!r})\n"
-        "np.testing.assert_array_equal(model.predict_proba(texts), expected)\n"
-        "print('same')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "same" in result.stdout
-
-
-@pytest.mark.smoke
-def test_keras_model_exports_to_dot_keras(fitted, text_data, tmp_path):
-    X, _ = text_data
-    path = tmp_path / "model.keras"
-    fitted.model_.save(path)
-    reloaded = keras.saving.load_model(path)
-    np.testing.assert_allclose(
-        reloaded(tf.constant(X[:10].tolist())).numpy()[:, 0],
-        fitted.predict_proba(X[:10])[:, 1], rtol=1e-6,
-    )
-
-
-def test_unpickling_a_model_from_another_version_warns(fitted):
-    state = fitted.__getstate__()
-    state["_sklearn_imbal_version"] = "0.0.1"
-    clone_ = KerasTextClassifier.__new__(KerasTextClassifier)
-    with pytest.warns(ModelVersionWarning, match="0.0.1"):
-        clone_.__setstate__(state)
+# Persistence (pickle, joblib, .keras, versions): tests/test_persistence.py.
 
 
 # ---------------------------------------------------------------- errors
 
 
-def test_predict_before_fit():
-    with pytest.raises(NotFittedError, match="not fitted"):
-        KerasTextClassifier().predict(["hello"])
-
-
-@pytest.mark.parametrize(
-    "X, error, match",
-    [
-        ([], ValueError, "0 sample"),
-        (["ok", None, "x"], ValueError, r"X\[1\] is None"),
-        (["ok", float("nan"), "x"], ValueError, r"X\[1\] is NaN"),
-        (["ok", b"bytes", "x"], TypeError, r"X\[1\] is bytes"),
-        (["ok", 3, "x"], TypeError, r"X\[1\] has type int"),
-        (np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), ValueError, "shape"),
-        (pd.DataFrame({"a": ["x", "y", "z"], "b": ["x", "y", "z"]}), ValueError, "2 columns"),
-        (np.array([1.0, 2.0, 3.0]), TypeError, "numeric dtype"),
-        ("just one string", TypeError, "single str"),
-        (["ok", "bad \ud800 surrogate", "x"], ValueError, r"X\[1\] cannot be encoded"),
-    ],
-    ids=["empty", "none", "nan", "bytes", "int", "2d-numeric", "2-columns", "numeric",
-         "bare-string", "surrogate"],
-)
-def test_bad_text_input_errors(X, error, match):
-    with pytest.raises(error, match=match):
-        KerasTextClassifier(epochs=1).fit(X, [0, 1, 0][: len(X)] if len(X) else [])
-
-
-def test_bad_target_errors(small_text_data):
+def test_class_weight_and_early_stopping_errors(small_text_data):
+    # The generic input errors are in tests/test_bad_inputs.py.
     X, y = small_text_data
-    clf = KerasTextClassifier(epochs=1)
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        clf.fit(X, y[:-1])
-    with pytest.raises(ValueError, match="single class"):
-        clf.fit(X, np.zeros(len(X)))
-    with pytest.raises(ValueError, match="Unknown label type"):
-        clf.fit(X, np.linspace(0, 1, len(X)))
-    with pytest.raises(ValueError, match="sample_weight has shape"):
-        clf.fit(X, y, sample_weight=np.ones(3))
-    with pytest.raises(ValueError, match="negative"):
-        clf.fit(X, y, sample_weight=-np.ones(len(X)))
     with pytest.raises(ValueError, match="not classes of y"):
         KerasTextClassifier(epochs=1, class_weight={0: 1, 5: 2}).fit(X, y)
     with pytest.raises(ValueError, match="2 samples of every class"):
@@ -496,29 +371,4 @@ def test_user_builder_params_are_checked(small_text_data):
         KerasTextClassifier(model=build, model__unit=3, epochs=1).fit(X, y)
 
 
-def test_diverging_loss_raises_and_leaves_the_estimator_unfitted(small_text_data):
-    X, y = small_text_data
-
-    def nan_loss(y_true, y_pred):
-        return tf.math.log(-tf.ones_like(y_pred[:, 0]))
-
-    clf = KerasTextClassifier(epochs=2, loss=nan_loss, random_state=0)
-    with pytest.raises(TrainingDivergedError, match="learning_rate"):
-        clf.fit(X, y)
-    with pytest.raises(NotFittedError):
-        clf.predict(X)
-
-
-def test_interrupted_fit_leaves_the_estimator_unfitted(small_text_data):
-    X, y = small_text_data
-
-    class Interrupt(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            raise KeyboardInterrupt
-
-    clf = KerasTextClassifier(epochs=3, callbacks=[Interrupt()], random_state=0)
-    with pytest.raises(KeyboardInterrupt):
-        clf.fit(X, y)
-    assert not hasattr(clf, "model_") and not hasattr(clf, "classes_")
-    clf.set_params(callbacks=None).fit(X, y)  # still usable
-    assert clf.predict(X).shape == y.shape
+# Diverging losses and interrupted fits: tests/test_training_faults.py.

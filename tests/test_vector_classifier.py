@@ -13,7 +13,6 @@ from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.base import is_classifier
 from sklearn.datasets import make_classification
-from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
@@ -194,43 +193,6 @@ def test_unsorted_csr_is_handled_without_modifying_it(data):
 
 
 # ---------------------------------------------------------------- errors
-
-
-def test_predict_before_fit():
-    with pytest.raises(NotFittedError, match="not fitted"):
-        KerasVectorClassifier().predict(np.ones((2, 3)))
-
-
-def _with_nan(X):
-    X = X.copy()
-    X[3, 2] = np.nan
-    return X
-
-
-def _with_inf(X):
-    X = X.copy()
-    X[3, 2] = np.inf
-    return X
-
-
-@pytest.mark.parametrize(
-    "make_X, match",
-    [
-        (_with_nan, "Input X contains NaN"),
-        (_with_inf, "Input X contains infinity"),
-        (lambda X: sp.csr_matrix(_with_nan(X)), "Input X contains NaN"),
-        (lambda X: np.array([["a", "b"]] * len(X), dtype=object), "takes numeric features"),
-        (lambda X: [f"text {i}" for i in range(len(X))], "takes numeric features"),
-        (lambda X: X[:, 0], "Expected 2D array"),
-        (lambda X: X[:, :0], "0 feature"),
-        (lambda X: X + 1j, "Complex data not supported"),
-    ],
-    ids=["nan", "inf", "sparse-nan", "strings", "text-list", "1d", "no-features", "complex"],
-)
-def test_bad_input_errors(data, make_X, match):
-    X, y = data
-    with pytest.raises(ValueError, match=match):
-        KerasVectorClassifier(epochs=1).fit(make_X(X), y)
 
 
 def test_wrong_number_of_features_at_predict(fitted_sparse, data):

@@ -12,6 +12,7 @@ if _keras.backend.backend() != "tensorflow":
 from sklearn_imbal.keras._base import BaseKerasClassifier  # noqa: E402
 from sklearn_imbal.keras._layers import (  # noqa: E402
     CharNgramSplitter,
+    MaskedMean,
     SparseConcatenate,
     SublinearTfIdf,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "CharNgramSplitter",
     "KerasTextClassifier",
     "KerasVectorClassifier",
+    "MaskedMean",
     "SparseConcatenate",
     "SublinearTfIdf",
 ]

@@ -53,7 +53,11 @@ from sklearn_imbal._compat import (
     classifier_tags,
 )
 from sklearn_imbal._version import __version__
-from sklearn_imbal.exceptions import ModelVersionWarning, TrainingDivergedError
+from sklearn_imbal.exceptions import (
+    ModelFileError,
+    ModelVersionWarning,
+    TrainingDivergedError,
+)
 from sklearn_imbal.keras._imbalance import (
     balanced_index_batches,
     class_shares,
@@ -72,7 +76,9 @@ __all__ = ["BaseKerasClassifier"]
 
 _PREDICT_CHUNK = 4096
 # Private state that is rebuilt on demand and must not be pickled.
-_TRANSIENT_STATE = ("_predict_fn_cache", "_fit_callbacks", "_predict_callbacks")
+_TRANSIENT_STATE = (
+    "_predict_fn_cache", "_fit_callbacks", "_predict_callbacks", "_callbacks_used",
+)
 
 
 def _prediction_threads():
@@ -103,17 +109,25 @@ class _SavedKerasModel:
             with open(path, "rb") as handle:
                 return cls(handle.read())
 
-    def load(self):
+    def load(self, owner="estimator"):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "model.keras")
             with open(path, "wb") as handle:
                 handle.write(self.payload)
             try:
-                return keras.saving.load_model(path, compile=True)
-            except (TypeError, ValueError):
-                # A loss or metric that Keras cannot rebuild (e.g. a lambda) only
-                # matters for further training; predictions need no compilation.
-                return keras.saving.load_model(path, compile=False)
+                try:
+                    return keras.saving.load_model(path, compile=True)
+                except (TypeError, ValueError):
+                    # A loss or metric that Keras cannot rebuild (e.g. a lambda) only
+                    # matters for further training; predictions need no compilation.
+                    return keras.saving.load_model(path, compile=False)
+            except Exception as exc:
+                raise ModelFileError(
+                    f"The Keras model saved inside this {owner} cannot be rebuilt "
+                    f"({type(exc).__name__}: {str(exc)[:300]}). Its saved bytes are "
+                    "corrupt (a damaged or truncated file), or it uses custom Keras "
+                    "objects (layers, losses) that are not imported in this process."
+                ) from exc
 
 
 class _NonFiniteLossGuard(keras.callbacks.Callback):
@@ -130,11 +144,33 @@ class _NonFiniteLossGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+def groups_of_equal(keys):
+    """Group id of each key, equal keys sharing one, numbered by first occurrence.
+
+    Hashable keys (texts, row bytes) in a dict: deterministic, unlike sorting
+    by Python's randomized string hashes.
+    """
+    seen: dict = {}
+    return np.fromiter(
+        (seen.setdefault(key, len(seen)) for key in keys), dtype=np.int64, count=len(keys)
+    )
+
+
+def _weights_are_finite(model):
+    return all(
+        bool(keras.ops.all(keras.ops.isfinite(weight)))
+        for weight in model.trainable_weights
+    )
+
+
 class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
     """Base class of the sklearn_imbal Keras classifiers. Not for direct use.
 
     See :class:`~sklearn_imbal.KerasTextClassifier` for the parameters.
     """
+
+    # A likely cause of divergence specific to the inputs, for TrainingDivergedError.
+    _divergence_hint = ""
 
     _routing_prefixes = {
         "model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks",
@@ -422,7 +458,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                 )
             y_encoded = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
             sample_weight = sample_weight * self._class_sample_weight(y)
-            train, validation = self._validation_split(y, partial)
+            train, validation = self._validation_split(X, y, partial)
             if not reuse:
                 X_train = self._take(X, train)
                 prior = np.bincount(
@@ -433,7 +469,9 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                     self.model_ = self._build_model(X_train, prior / prior.sum())
                 self._initialize_callbacks()
                 self._ensure_compiled_model()
-            elif not hasattr(self, "_fit_callbacks"):
+            elif getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
+                self, "_fit_callbacks"
+            ):
                 self._initialize_callbacks()
             self._train(X, y_encoded, sample_weight, train, validation,
                         epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
@@ -443,6 +481,12 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
             # An error or an interrupt (Ctrl-C) must not leave a half-fitted estimator.
             self._clear_fitted_state()
             raise
+
+    def _initialize_callbacks(self):
+        # Remembered so that set_params(callbacks=...) before a warm-start or
+        # partial fit takes effect (scikeras keeps the first fit's callbacks).
+        self._callbacks_used = self.callbacks
+        super()._initialize_callbacks()
 
     def _n_samples(self, X):
         return X.shape[0]
@@ -486,24 +530,52 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         )
         return weights[np.searchsorted(self.classes_, y)]
 
-    def _validation_split(self, y, partial):
+    def _sample_groups(self, X):
+        """Group id per sample, equal inputs sharing one; None if it cannot tell."""
+        return None
+
+    def _validation_split(self, X, y, partial):
+        """Training and early-stopping validation indices (None: no validation).
+
+        Copies of one input (an over-sampler's duplicates, repeated texts) all
+        fall on the same side: a validation sample is never a copy of a
+        training sample. Without copies this is a plain stratified split.
+        """
         indices = np.arange(y.shape[0])
         if not self.early_stopping or partial:
             return indices, None
-        _, counts = np.unique(y, return_counts=True)
-        n_validation = math.ceil(self.validation_fraction * y.shape[0])
-        if counts.min() < 2 or n_validation < counts.shape[0]:
-            raise ValueError(
-                "early_stopping=True holds out a stratified validation_fraction="
-                f"{self.validation_fraction} of the training data, which needs at least "
-                f"2 samples of every class and {counts.shape[0]} validation samples; "
-                f"got class counts {counts.tolist()} and {n_validation} validation "
-                "samples. Use more data, a larger validation_fraction or "
-                "early_stopping=False."
+        groups = self._sample_groups(X)
+        if groups is None or groups.max(initial=-1) + 1 == y.shape[0]:
+            self._check_validation_counts(y, copies=False)
+            return train_test_split(
+                indices, test_size=self.validation_fraction, stratify=y,
+                random_state=self._sub_seed(1),
             )
-        return train_test_split(
-            indices, test_size=self.validation_fraction, stratify=y,
-            random_state=self._sub_seed(1),
+        # Split the distinct inputs (each stratified by its first label), then
+        # send every copy where its original went.
+        _, first = np.unique(groups, return_index=True)
+        self._check_validation_counts(y[first], copies=True)
+        _, held_out = train_test_split(
+            np.arange(first.shape[0]), test_size=self.validation_fraction,
+            stratify=y[first], random_state=self._sub_seed(1),
+        )
+        in_validation = np.zeros(first.shape[0], dtype=bool)
+        in_validation[held_out] = True
+        mask = in_validation[groups]
+        return indices[~mask], indices[mask]
+
+    def _check_validation_counts(self, labels, *, copies):
+        _, counts = np.unique(labels, return_counts=True)
+        n_validation = math.ceil(self.validation_fraction * labels.shape[0])
+        if counts.min() >= 2 and n_validation >= counts.shape[0]:
+            return
+        what = "distinct samples (copies stay on one side)" if copies else "samples"
+        raise ValueError(
+            "early_stopping=True holds out a stratified validation_fraction="
+            f"{self.validation_fraction} of the training data, which needs at least "
+            f"2 {what} of every class and {counts.shape[0]} validation samples; got "
+            f"class counts {counts.tolist()} and {n_validation} validation samples. "
+            "Use more data, a larger validation_fraction or early_stopping=False."
         )
 
     def _build_model(self, X_train, class_prior):
@@ -589,12 +661,21 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                     verbose=routed.get("verbose", self.verbose),
                 ).history
         if guard.bad_epoch is not None:
+            what = (f"The training loss became {history['loss'][-1]} at epoch "
+                    f"{guard.bad_epoch + 1}")
+        elif epochs > 0 and not _weights_are_finite(self.model_):
+            # The loss is logged before each step's update: the last step can make
+            # the weights NaN while every logged loss is finite.
+            what = "The model's weights became NaN or infinite during training"
+        else:
+            what = None
+        if what is not None:
             raise TrainingDivergedError(
-                f"The training loss became {history['loss'][-1]} at epoch "
-                f"{guard.bad_epoch + 1}; the model was discarded. Likely causes: a "
-                f"learning_rate that is too high (learning_rate={self.learning_rate}), a "
-                f"loss that is unstable for these data (loss={self.loss!r}), or extreme "
-                "sample or class weights. Lower the learning rate or change the loss."
+                f"{what}; the model was discarded. Likely causes: a learning_rate that "
+                f"is too high (learning_rate={self.learning_rate}), a loss that is "
+                f"unstable for these data (loss={self.loss!r}), {self._divergence_hint}"
+                "or extreme sample or class weights. Lower the learning rate or change "
+                "the loss."
             )
         if not warm_start or initial_epoch == 0 or not hasattr(self, "history_"):
             self.history_: defaultdict[str, list[float]] = defaultdict(list)
@@ -665,7 +746,25 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         if n_threads > 1:  # the first call above traced the function
             with ThreadPoolExecutor(n_threads) as pool:
                 outputs += pool.map(run, starts[1:])
-        return np.concatenate(outputs).astype(np.float64, copy=False)
+        result = np.concatenate(outputs).astype(np.float64, copy=False)
+        finite = np.isfinite(result.reshape(n_samples, -1)).all(axis=1)
+        if not finite.all():
+            # Never hand NaN probabilities on: every metric and threshold after
+            # this would silently be NaN too.
+            rows = np.flatnonzero(~finite)
+            shown = ", ".join(map(str, rows[:10])) + (", ..." if rows.size > 10 else "")
+            raise ValueError(
+                f"The model's output is NaN or infinite for {rows.size} of {n_samples} "
+                f"samples ({'row' if rows.size == 1 else 'rows'} {shown}). "
+                f"{self._non_finite_output_hint()}"
+            )
+        return result
+
+    def _non_finite_output_hint(self):
+        if self.model is not None:
+            return ("The model built by model= is numerically unstable on these inputs; "
+                    "check its layers (e.g. a division or a log without a floor).")
+        return "Check these inputs; refit the model if its weights may be corrupt."
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities for X.
@@ -721,5 +820,5 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
                 stacklevel=2,
             )
         if isinstance(state.get("model_"), _SavedKerasModel):
-            state["model_"] = state["model_"].load()
+            state["model_"] = state["model_"].load(type(self).__name__)
         super().__setstate__(state)

@@ -24,6 +24,7 @@ import keras
 import numpy as np
 
 from sklearn_imbal.keras._layers import (
+    MaskedMean,
     SparseConcatenate,
     SublinearTfIdf,
     adapt_text_vectorization,
@@ -63,7 +64,7 @@ def adapt_vectorizers(texts, *, architecture, analyzers, ngrams, max_tokens, low
             sequence_length=sequence_length,
             name=f"vectorize_{analyzer}",
         )
-        adapt_text_vectorization(vectorizer, texts)
+        adapt_text_vectorization(vectorizer, texts, analyzer=analyzer)
         tfidf = None
         if architecture == "tfidf":
             tfidf = SublinearTfIdf(vectorizer.vocabulary_size(), name=f"tfidf_{analyzer}")
@@ -128,7 +129,8 @@ def _branch(inputs, vectorizer, tfidf, *, architecture, embedding_dim, hidden_un
         name=f"embedding_{name}",
     )(tokens)
     if architecture == "bag":
-        return keras.layers.GlobalAveragePooling1D(name=f"mean_{name}")(x)
+        # Not GlobalAveragePooling1D: a text without tokens would give NaN.
+        return MaskedMean(name=f"mean_{name}")(x)
     if dropout:
         x = keras.layers.SpatialDropout1D(dropout, seed=seeds(), name=f"dropout_{name}")(x)
     x = keras.layers.Conv1D(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ANALYZERS",
     "CharNgramSplitter",
+    "MaskedMean",
     "SparseConcatenate",
     "SublinearTfIdf",
     "adapt_text_vectorization",
@@ -194,6 +195,37 @@ class SparseConcatenate(keras.layers.Layer):
         return (*input_shapes[0][:-1], width)
 
 
+@keras.saving.register_keras_serializable(package="sklearn_imbal")
+class MaskedMean(keras.layers.Layer):
+    """Average the unmasked steps of a sequence; a sequence with none gives zeros.
+
+    Why not ``GlobalAveragePooling1D``: with a mask it divides the masked sum by
+    the number of unmasked steps, which is 0 for a text without any token (an
+    emoji or ``":)"`` with the word analyzer, an empty string), so the features,
+    the probabilities and then the training loss become NaN. Here the count is
+    at least 1: such a text gets an all-zero feature vector, and the model
+    predicts from its biases alone.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs: tf.Tensor, mask: tf.Tensor | None = None) -> tf.Tensor:
+        if mask is None:
+            return tf.reduce_mean(inputs, axis=1)
+        weights = tf.cast(mask, inputs.dtype)[..., tf.newaxis]
+        total = tf.reduce_sum(inputs * weights, axis=1)
+        count = tf.maximum(tf.reduce_sum(weights, axis=1), 1.0)
+        return total / count
+
+    def compute_mask(self, inputs: tf.Tensor, mask: tf.Tensor | None = None) -> None:
+        return None  # the time axis is gone
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return (input_shape[0], input_shape[-1])
+
+
 def resolve_ngrams(ngrams, analyzer, architecture):
     """The n-gram sizes to use, as a tuple of ints.
 
@@ -277,9 +309,26 @@ def _text_dataset(texts):
     return tf.data.Dataset.from_tensor_slices(texts).batch(_ADAPT_BATCH)
 
 
-def adapt_text_vectorization(layer, texts):
-    """Learn ``layer``'s vocabulary from ``texts`` (a 1-D string tensor), in batches."""
+def adapt_text_vectorization(layer, texts, *, analyzer=None):
+    """Learn ``layer``'s vocabulary from ``texts`` (a 1-D string tensor), in batches.
+
+    Raises a ValueError naming ``analyzer`` when the texts hold no token at
+    all: Keras would otherwise fail at the first lookup with a TensorFlow
+    "table not initialized" error.
+    """
     layer.adapt(_text_dataset(texts))
+    if not layer.get_vocabulary(include_special_tokens=False):
+        what = (
+            "word: every text is empty or holds only whitespace and punctuation"
+            if analyzer == "word" else
+            "token: every text is empty, holds only whitespace, or is shorter than "
+            "the smallest n-gram"
+        )
+        raise ValueError(
+            f"The {int(texts.shape[0])} training texts contain no {what}, so there is "
+            f"no vocabulary to learn (analyzer={analyzer!r}). Check the texts, or use a "
+            "character analyzer (analyzer='char_wb') for texts made of punctuation."
+        )
     return layer
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import tensorflow as tf
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
-from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._base import BaseKerasClassifier, groups_of_equal
 from sklearn_imbal.keras._builders import ARCHITECTURES, adapt_vectorizers, build_text_model
 from sklearn_imbal.keras._layers import (
     ANALYZERS,
@@ -144,8 +144,11 @@ class KerasTextClassifier(BaseKerasClassifier):
         Hold out a stratified ``validation_fraction`` of the training data, stop
         when its loss has not improved for ``n_iter_no_change`` epochs, and keep
         the weights of the best epoch. The vocabulary is adapted on the rest.
+        Identical texts stay on one side of the split, so that after an
+        over-sampler no copy of a training text is validated on.
     validation_fraction : float, default=0.1
-        Share of the training data held out with ``early_stopping``.
+        Share of the training data held out with ``early_stopping`` (of the
+        distinct texts, when some texts repeat).
     n_iter_no_change : int, default=3
         Patience, in epochs, with ``early_stopping``.
     metrics : list or None, default=None
@@ -314,6 +317,10 @@ class KerasTextClassifier(BaseKerasClassifier):
     def _to_tensor(self, X):
         return to_string_tensor(X)
 
+    def _sample_groups(self, X):
+        # Identical texts: the early-stopping split keeps them on one side.
+        return groups_of_equal(X)
+
     def _input_signature(self):
         return tf.TensorSpec([None], tf.string)
 
@@ -350,5 +357,5 @@ class KerasTextClassifier(BaseKerasClassifier):
             output_mode="int",
             sequence_length=self.sequence_length,
         )
-        adapt_text_vectorization(vectorizer, self._to_tensor(X_train))
+        adapt_text_vectorization(vectorizer, self._to_tensor(X_train), analyzer=analyzer)
         return {"text_vectorization": vectorizer}

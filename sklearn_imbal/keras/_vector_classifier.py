@@ -14,7 +14,7 @@ import tensorflow as tf
 from sklearn.utils.validation import validate_data
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
-from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._base import BaseKerasClassifier, groups_of_equal
 from sklearn_imbal.keras._builders import LayerSeeds, output_layer
 
 if TYPE_CHECKING:
@@ -97,9 +97,12 @@ class KerasVectorClassifier(BaseKerasClassifier):
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction`` of the training data, stop
         when its loss has not improved for ``n_iter_no_change`` epochs, and keep
-        the weights of the best epoch.
+        the weights of the best epoch. Identical rows stay on one side of the
+        split, so that after ``RandomOverSampler`` no copy of a training row is
+        validated on (SMOTE's new rows are not copies; see the guarantees page).
     validation_fraction : float, default=0.1
-        Share of the training data held out with ``early_stopping``.
+        Share of the training data held out with ``early_stopping`` (of the
+        distinct rows, when some rows repeat).
     n_iter_no_change : int, default=3
         Patience, in epochs, with ``early_stopping``.
     metrics : list or None, default=None
@@ -229,8 +232,24 @@ class KerasVectorClassifier(BaseKerasClassifier):
         self.verbose = verbose
         self.__dict__.update(kwargs)
 
+    _scale_advice = (
+        "Scale the features, e.g. with StandardScaler (MaxAbsScaler for sparse input)."
+    )
+    _divergence_hint = (
+        "features on a very large scale (scale them, e.g. with StandardScaler or, for "
+        "sparse input, MaxAbsScaler), "
+    )
+
     def __sklearn_tags__(self):
         return classifier_tags(super().__sklearn_tags__(), sparse_input=True)
+
+    def _non_finite_output_hint(self):
+        if self.model is not None:
+            return super()._non_finite_output_hint()
+        return (
+            "Their features are probably of extreme magnitude for this model. "
+            + self._scale_advice
+        )
 
     def _hidden_layers(self):
         units = self.hidden_units
@@ -259,12 +278,33 @@ class KerasVectorClassifier(BaseKerasClassifier):
             if "could not convert string" in str(exc) or "strings" in str(exc):
                 raise ValueError(self._text_input_message()) from exc
             raise
+        values = X.data if sp.issparse(X) else X
+        if X.dtype == np.float64 and values.size:
+            largest = float(np.max(np.abs(values)))
+            if largest > float(np.finfo(np.float32).max):
+                # Keras computes in float32: these values would become infinite.
+                raise ValueError(
+                    f"X holds values up to {largest:.3g} in magnitude, beyond the float32 "
+                    f"range ({np.finfo(np.float32).max:.3g}) the model computes in. "
+                    f"{self._scale_advice}"
+                )
         if sp.issparse(X) and not X.has_canonical_format:
             # Canonical rows (sorted, no duplicate columns) map directly to a
             # valid SparseTensor; fix a copy, never the caller's matrix.
             X = X.copy()
             X.sum_duplicates()
         return X
+
+    def _sample_groups(self, X):
+        # Identical rows (e.g. RandomOverSampler's copies) stay on one side of
+        # the early-stopping split.
+        if sp.issparse(X):
+            X = X.tocsr()
+            return groups_of_equal([
+                (X.indices[start:stop].tobytes(), X.data[start:stop].tobytes())
+                for start, stop in zip(X.indptr[:-1], X.indptr[1:])
+            ])
+        return groups_of_equal([row.tobytes() for row in np.ascontiguousarray(X)])
 
     def _text_input_message(self):
         return (

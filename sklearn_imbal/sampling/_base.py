@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn_imbal._compat import _fit_context
 from sklearn_imbal.utils.validation import (
     check_classification_target,
+    check_no_missing_labels,
     check_sample_weight,
     check_text_array,
 )
@@ -139,6 +140,8 @@ class _TextSamplerMixin(_SamplerBase):
                 f"{name} requires y to be passed, but the target y is None: it needs "
                 "the class label of every text."
             )
+        # Before imblearn's check, which sorts the labels and cannot sort None.
+        check_no_missing_labels(y)
         # imblearn's own check: rejects multilabel targets, decodes one-vs-all ones.
         y_1d, binarized = check_target_type(
             y if hasattr(y, "shape") else np.asarray(y), indicate_one_vs_all=True

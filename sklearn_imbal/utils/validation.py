@@ -19,7 +19,12 @@ from sklearn.utils.validation import column_or_1d
 if TYPE_CHECKING:
     from sklearn_imbal._typing import Labels, SampleWeight, Texts
 
-__all__ = ["check_classification_target", "check_sample_weight", "check_text_array"]
+__all__ = [
+    "check_classification_target",
+    "check_no_missing_labels",
+    "check_sample_weight",
+    "check_text_array",
+]
 
 
 def _describe(value):
@@ -85,6 +90,12 @@ def _as_object_array(X, input_name):
         raise TypeError(
             f"{input_name} is a {_describe(X)}; expected a sequence of texts, "
             "not a mapping."
+        )
+    if isinstance(X, (set, frozenset)):
+        # A set has no order (and no duplicates): its texts cannot line up with y.
+        raise TypeError(
+            f"{input_name} is a {_describe(X)}, whose order is arbitrary, so its texts "
+            "cannot be matched with their labels; pass a list or another sequence."
         )
     if isinstance(X, np.ndarray):
         return X
@@ -204,8 +215,9 @@ def check_classification_target(
     Raises
     ------
     ValueError
-        If the lengths differ, y is not a binary or multiclass target, it has
-        fewer than ``min_classes`` classes, or more than two while ``binary_only``.
+        If the lengths differ, y is empty, holds None or NaN, is not a binary or
+        multiclass target, has fewer than ``min_classes`` classes, or more than
+        two while ``binary_only``.
     """
     if y is None:
         # The wording is the one scikit-learn's check suite expects.
@@ -220,10 +232,12 @@ def check_classification_target(
             f"X and {input_name} have inconsistent numbers of samples: "
             f"len(X)={n_samples}, len({input_name})={labels.shape[0]}."
         )
-    if labels.dtype.kind == "O" and any(v is None for v in labels):
-        raise ValueError(f"{input_name} contains None; every sample needs a label.")
-    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
-        raise ValueError(f"{input_name} contains NaN or infinity; every sample needs a label.")
+    if labels.shape[0] == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) while a minimum of 1 is required: "
+            f"{input_name} is empty."
+        )
+    check_no_missing_labels(labels, input_name=input_name)
     target_type = type_of_target(labels, input_name=input_name)
     if target_type not in ("binary", "multiclass"):
         raise ValueError(
@@ -244,6 +258,31 @@ def check_classification_target(
             "supports binary targets only."
         )
     return labels
+
+
+def check_no_missing_labels(y: Labels, *, input_name: str = "y") -> None:
+    """Raise a clear ValueError if labels hold None, NaN or infinity.
+
+    Called before anything sorts the labels: numpy cannot sort None among
+    strings and would fail with an unrelated TypeError.
+
+    Parameters
+    ----------
+    y : array-like
+        Labels, of any shape.
+    input_name : str, default="y"
+        The name used in error messages.
+
+    Raises
+    ------
+    ValueError
+        If a label is None, NaN or infinite.
+    """
+    labels = np.asarray(y)
+    if labels.dtype.kind == "O" and any(_is_missing(v) for v in labels.ravel()):
+        raise ValueError(f"{input_name} contains None or NaN; every sample needs a label.")
+    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+        raise ValueError(f"{input_name} contains NaN or infinity; every sample needs a label.")
 
 
 def check_sample_weight(

@@ -1,0 +1,196 @@
+"""save_model and load_model: estimators to and from files, atomically and with clear errors.
+
+``joblib.dump`` and ``joblib.load`` do the work. What these add is what goes
+wrong with model files in practice: a file cut short by a full disk or an
+interrupted copy, a ``.keras`` file or a CSV passed where a pickle belongs, a
+model saved by other library versions. ``save_model`` writes through a temporary
+file, so an interrupted save never leaves a truncated model behind.
+
+This module does not import TensorFlow (loading a Keras estimator does).
+"""
+
+from __future__ import annotations
+
+import lzma
+import os
+import pickle
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import joblib
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from sklearn_imbal.exceptions import ModelFileError
+
+__all__ = ["load_model", "save_model"]
+
+# What unpickling a damaged stream raises: pickle's own errors, joblib's
+# array and compression readers, and values read from garbage.
+_CORRUPT = (
+    EOFError, pickle.UnpicklingError, struct.error, zlib.error, lzma.LZMAError,
+    OSError, ValueError, IndexError, KeyError, OverflowError, UnicodeDecodeError,
+)
+_ZIP_MAGIC = b"PK\x03\x04"
+# How pickles (protocol 2 and later) and joblib's compressed files start.
+_PICKLE_STARTS = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x5d\x00\x00",
+                  b"\x04\x22\x4d\x18")
+
+
+def save_model(estimator: Any, path: str | os.PathLike[str]) -> Path:
+    """Save a fitted estimator with joblib, atomically.
+
+    The estimator is written to a temporary file next to ``path``, which then
+    replaces ``path`` in one step: an interrupted or failed save (Ctrl-C, a
+    full disk) leaves any previous file at ``path`` intact and no partial file.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A fitted estimator, pipeline or search (anything joblib can pickle).
+    path : str or path-like
+        The file to write, conventionally ``*.joblib``.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The path written.
+
+    See Also
+    --------
+    load_model : Load it back, with clear errors for damaged files.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_imbal import load_model, save_model
+    >>> model = LogisticRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1])
+    >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "model.joblib")
+    >>> load_model(path).predict([[3]])
+    array([1])
+    """
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tmp")
+    os.close(handle)
+    try:
+        joblib.dump(estimator, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return path
+
+
+def _corrupt(path, detail, size):
+    return ModelFileError(
+        f"Could not load a model from {path} ({size:,} bytes): {detail}. The file is "
+        "truncated or corrupt (an interrupted save or copy?), or it is not a model "
+        "saved with joblib or pickle. Save the model again, e.g. with "
+        "sklearn_imbal.save_model."
+    )
+
+
+def load_model(path: str | os.PathLike[str]) -> Any:
+    """Load a fitted estimator saved with joblib or pickle, with clear errors.
+
+    Only load files you trust: unpickling can run arbitrary code.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save_model`, ``joblib.dump`` or ``pickle.dump``.
+
+    Returns
+    -------
+    estimator : estimator instance
+        The fitted estimator. A :class:`~sklearn_imbal.exceptions.ModelVersionWarning`
+        is issued for every sklearn_imbal estimator in it that was saved with
+        another version of sklearn_imbal.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ModelFileError
+        If the file is empty, truncated or corrupt, is a Keras ``.keras`` file
+        or anything else than a pickled model, holds an object without
+        ``predict``, or needs modules this environment cannot import. A
+        subclass of ValueError.
+    sklearn.exceptions.NotFittedError
+        If the saved estimator was never fitted.
+
+    See Also
+    --------
+    save_model : Save atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_imbal import load_model
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.joblib"
+    >>> _ = path.write_bytes(b"id,text\\n1,hello\\n")
+    >>> load_model(path)
+    Traceback (most recent call last):
+        ...
+    sklearn_imbal.exceptions.ModelFileError: Could not load a model from ...
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"No such model file: {path}.")
+    if path.is_dir():
+        raise ModelFileError(f"{path} is a directory, not a model file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise _corrupt(path, "it is empty", size)
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        raise ModelFileError(
+            f"{path} is a zip archive, such as a Keras model saved as .keras, not a "
+            "pickled estimator. Load a Keras model with keras.saving.load_model(path) "
+            "after `import sklearn_imbal.keras` (which registers our layers); "
+            "load_model reads estimators saved with save_model, joblib or pickle."
+        )
+    try:
+        estimator = joblib.load(path)
+    except ModelFileError as exc:  # an embedded Keras model that cannot be rebuilt
+        raise ModelFileError(f"Could not load a model from {path}: {exc}") from exc
+    except PermissionError:
+        raise
+    except ImportError as exc:  # ModuleNotFoundError too
+        if not head.startswith(_PICKLE_STARTS):
+            # Text read as old-protocol pickle opcodes names "modules" like 'd,text'.
+            raise _corrupt(path, f"it does not start as a pickle does ({head!r})",
+                           size) from exc
+        raise ModelFileError(
+            f"{path} needs a module this environment cannot import ({exc}). It was "
+            "saved with other packages or versions: install them, or refit the model."
+        ) from exc
+    except AttributeError as exc:
+        raise ModelFileError(
+            f"{path} refers to a class or function that does not exist here ({exc}). "
+            "It was saved with other library versions: install them, or refit the model."
+        ) from exc
+    except _CORRUPT as exc:
+        kind = type(exc).__name__
+        module = type(exc).__module__.lstrip("_")
+        if module != "builtins":
+            kind = f"{module}.{kind}"  # struct.error, pickle.UnpicklingError...
+        raise _corrupt(path, f"{kind}: {exc}".rstrip(": "), size) from exc
+    if not hasattr(estimator, "predict"):
+        raise ModelFileError(
+            f"{path} holds a {type(estimator).__name__}, not a model: it has no predict "
+            "method."
+        )
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        raise NotFittedError(
+            f"{path} holds an unfitted {type(estimator).__name__}; fit it before saving."
+        ) from None
+    return estimator

@@ -1,0 +1,167 @@
+"""Training faults: a diverging loss stops training with an error naming the likely
+causes, and an interrupt (Ctrl-C) anywhere in ``fit`` leaves the estimator unfitted,
+never half-fitted, and the process usable: the next ``fit`` gives exactly what a
+fresh estimator gives."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from sklearn.exceptions import NotFittedError
+
+import sklearn_imbal.keras._builders as builders
+from sklearn_imbal import KerasTextClassifier, KerasVectorClassifier
+from sklearn_imbal.exceptions import TrainingDivergedError
+
+TINY = dict(epochs=2, batch_size=16, learning_rate=0.05, analyzer="word", random_state=0)
+
+
+def _assert_unfitted(clf, X):
+    fitted = [key for key in vars(clf)
+              if key.endswith("_") and not key.startswith("_") and key not in clf.get_params()]
+    assert not fitted, fitted
+    assert not hasattr(clf, "_predict_fn_cache") and not hasattr(clf, "_random_state")
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+def _nan_loss(y_true, y_pred):
+    return tf.math.log(-tf.ones_like(y_pred[:, 0]))
+
+
+def _inf_loss(y_true, y_pred):
+    return -tf.math.log(tf.zeros_like(y_pred[:, 0]))
+
+
+@pytest.mark.parametrize("loss, value", [(_nan_loss, "nan"), (_inf_loss, "inf")])
+def test_non_finite_loss_stops_training_naming_the_likely_causes(small_text_data, loss, value):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**{**TINY, "epochs": 5}, loss=loss)
+    with pytest.raises(TrainingDivergedError, match=(
+        rf"training loss became {value} at epoch 1; the model was discarded. Likely causes: "
+        r"a learning_rate that is too high \(learning_rate=0.05\), a loss that is unstable "
+        r"for these data \(loss=<function _\w+_loss.*\), or extreme sample or class "
+        r"weights. Lower the learning rate or change the loss."
+    )):
+        clf.fit(X, y)
+    _assert_unfitted(clf, X)
+
+
+def test_weights_that_diverge_on_the_last_step_are_caught(small_text_data):
+    """The loss is logged before each update: the last update can go NaN unseen."""
+    rng = np.random.RandomState(0)
+    y = (rng.rand(80) < 0.3).astype(int)
+    X = (rng.rand(80, 5) + y[:, None]) * 1e30
+    clf = KerasVectorClassifier(epochs=1, random_state=0)
+    with pytest.raises(TrainingDivergedError, match=(
+        r"The model's weights became NaN or infinite during training; the model was "
+        r"discarded.* features on a very large scale \(scale them, e.g. with StandardScaler"
+    )):
+        clf.fit(X, y)
+    _assert_unfitted(clf, X)
+
+
+def test_a_model_that_predicts_nan_is_refused_at_prediction(small_text_data):
+    X, y = small_text_data
+
+    def build(meta, compile_kwargs):
+        # Trains fine, but a text of 5 words or more gives NaN (0 * inf).
+        inputs = keras.Input(shape=(), dtype="string")
+        counts = meta["text_vectorization"](inputs)
+        n_words = keras.ops.sum(keras.ops.cast(counts > 0, "float32"), axis=1, keepdims=True)
+        bad = keras.ops.where(n_words >= 5, np.inf, 0.0)
+        logits = keras.layers.Dense(1)(n_words) + bad * 0.0
+        model = keras.Model(inputs, keras.ops.sigmoid(logits))
+        model.compile(**compile_kwargs)
+        return model
+
+    clf = KerasTextClassifier(model=build, epochs=1, random_state=0, analyzer="word", ngrams=1)
+    train = np.array(["a b", "c d e", "f", "g h i j"] * 10, dtype=object)
+    clf.fit(train, [0, 1, 0, 1] * 10)
+    assert np.all(np.isfinite(clf.predict_proba(train)))
+    with pytest.raises(ValueError, match=(
+        r"The model's output is NaN or infinite for 1 of 3 samples \(row 1\). The model "
+        r"built by model= is numerically unstable"
+    )):
+        clf.predict_proba(["a b", "one two three four five six", "c"])
+
+
+class Interrupt(keras.callbacks.Callback):
+    """Raises KeyboardInterrupt, as Ctrl-C would, at a chosen point of training."""
+
+    def __init__(self, *, batch=None, epoch=None):
+        super().__init__()
+        self.batch, self.epoch = batch, epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == self.batch:
+            raise KeyboardInterrupt
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+@pytest.fixture(scope="module")
+def reference(small_text_data):
+    """What a fresh estimator predicts: the interrupted one must give the same."""
+    X, y = small_text_data
+    return KerasTextClassifier(**TINY).fit(X, y).predict_proba(X)
+
+
+@pytest.mark.parametrize("where", [dict(batch=2), dict(epoch=0)], ids=["mid-epoch", "epoch-end"])
+def test_interrupted_fit_leaves_the_estimator_unfitted_and_usable(small_text_data, reference,
+                                                                  where):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**TINY, callbacks=[Interrupt(**where)])
+    params = clf.get_params()
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    _assert_unfitted(clf, X)
+    assert clf.get_params() == params
+    clf.set_params(callbacks=None).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), reference)
+
+
+def test_interrupt_while_adapting_the_vocabulary(small_text_data, reference, monkeypatch):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**TINY)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(builders, "adapt_text_vectorization", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            clf.fit(X, y)
+    _assert_unfitted(clf, X)
+    np.testing.assert_array_equal(clf.fit(X, y).predict_proba(X), reference)
+
+
+def test_interrupt_while_continuing_training_discards_the_model(small_text_data):
+    """warm_start and partial_fit: an interrupted update leaves no half-updated model."""
+    X, y = small_text_data
+    clf = KerasTextClassifier(**TINY, warm_start=True).fit(X, y)
+    clf.set_params(callbacks=[Interrupt(batch=1)])
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    _assert_unfitted(clf, X)
+    partial = KerasTextClassifier(**TINY).partial_fit(X, y)
+    partial.set_params(callbacks=[Interrupt(batch=1)])
+    with pytest.raises(KeyboardInterrupt):
+        partial.partial_fit(X, y)
+    _assert_unfitted(partial, X)
+
+
+def test_interrupted_vector_classifier_is_unfitted_and_usable():
+    rng = np.random.RandomState(0)
+    y = (rng.rand(60) < 0.3).astype(int)
+    X = rng.rand(60, 4) + y[:, None]
+    clf = KerasVectorClassifier(epochs=2, batch_size=16, random_state=0,
+                                callbacks=[Interrupt(batch=1)])
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    _assert_unfitted(clf, X)
+    expected = KerasVectorClassifier(epochs=2, batch_size=16, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.set_params(callbacks=None).fit(X, y).predict_proba(X),
+                                  expected.predict_proba(X))
