@@ -295,8 +295,14 @@ def test_corrupt_model_files(trained, tmp_path):
     (tmp_path / "alone" / "model.joblib").write_bytes(raw[: len(raw) // 2])
     code, _, err = run(["predict", "--model", tmp_path / "alone", "-"])
     assert code == 2
-    assert "alone/model.joblib could not be loaded as a model (" in err
-    assert ": )" not in err  # no empty exception message
+    assert "Could not load a model from " in err and "alone/model.joblib" in err
+    assert "truncated or corrupt" in err
+    # The Keras export is not the model file, whatever its name.
+    code, _, err = run(["predict", "--model", output / "model.keras", "-"])
+    assert code == 2 and "model.keras is a zip archive, such as a Keras model" in err
+    (tmp_path / "keras_named.joblib").write_bytes((output / "model.keras").read_bytes())
+    code, _, err = run(["predict", "--model", tmp_path / "keras_named.joblib", "-"])
+    assert code == 2 and "keras_named.joblib is a zip archive" in err
     # One byte changed, model.json beside it: the checksum catches it first.
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / "model.json").write_bytes((output / "model.json").read_bytes())
@@ -308,7 +314,7 @@ def test_corrupt_model_files(trained, tmp_path):
     # Not a classifier at all.
     joblib.dump({"weights": [1, 2]}, tmp_path / "dict.joblib")
     code, _, err = run(["predict", "--model", tmp_path / "dict.joblib", "-"])
-    assert code == 2 and "holds a dict, not a classifier" in err
+    assert code == 2 and "holds a dict, not a model: it has no predict method" in err
     # A classifier of numbers, not texts.
     numbers = LogisticRegression().fit([[0.0], [1.0]], [0, 1])
     joblib.dump(numbers, tmp_path / "numbers.joblib")
@@ -354,6 +360,21 @@ def test_ctrl_c_during_the_search_leaves_no_files(monkeypatch, tmp_path):
                         "--output", output])
     assert code == 130 and "interrupted" in err
     assert not output.exists()
+
+
+def test_model_of_another_version_loads_with_one_warning_line(trained, data_dir,
+                                                              monkeypatch, tmp_path):
+    import sklearn_imbal.keras._base as keras_base
+
+    estimator = load_model(trained[0]).estimator
+    with monkeypatch.context() as patch:
+        patch.setattr(keras_base, "__version__", "0.0.1")
+        save_model(estimator, tmp_path, {})
+    code, out, err = run(["predict", "--model", tmp_path, data_dir / "new.txt"])
+    assert code == 0 and len(read_predictions(out)) == 2
+    assert re.search(r"^sklearn-imbal: warning: .*saved with sklearn_imbal 0\.0\.1", err,
+                     re.MULTILINE), err
+    assert "ModelVersionWarning" not in err and "warnings.warn" not in err
 
 
 def test_interrupted_model_save_leaves_no_partial_file(trained, monkeypatch, tmp_path):

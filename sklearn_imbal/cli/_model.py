@@ -1,10 +1,12 @@
 """Saved models: ``model.joblib``, the Keras network as ``model.keras``, and ``model.json``.
 
-``model.joblib`` is the whole fitted estimator (``joblib.load`` gives it back,
-tuned threshold included). ``model.json`` beside it records what the estimator
-cannot: the label names it was trained on, the positive label, and the
-SHA-256 of ``model.joblib``, so that a truncated or replaced model file is
-reported as such before it is unpickled.
+``model.joblib`` is the whole fitted estimator (``joblib.load`` or
+:func:`sklearn_imbal.load_model` gives it back, tuned threshold included).
+``model.json`` beside it records what the estimator cannot: the label names it
+was trained on, the positive label, and the SHA-256 of ``model.joblib``, so
+that a truncated or replaced model file is reported as such before it is
+unpickled. Loading goes through :func:`sklearn_imbal.load_model`, whose
+messages for damaged or foreign files become the command's.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import hashlib
 import io
 import json
 import os
+import sys
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,15 +167,37 @@ def _check_classifier(estimator, path):
                          "predict_proba.")
 
 
+def _unpickle(path):
+    """``sklearn_imbal.load_model(path)``, its errors and version warnings told as the command's."""
+    from sklearn.exceptions import NotFittedError
+
+    from sklearn_imbal import load_model as load_estimator
+    from sklearn_imbal.exceptions import ModelFileError, ModelVersionWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ModelVersionWarning)
+        try:
+            estimator = load_estimator(path)
+        except (ModelFileError, NotFittedError, FileNotFoundError) as exc:
+            raise UsageError(str(exc)) from exc
+    for warning in caught:
+        if issubclass(warning.category, ModelVersionWarning):
+            print(f"sklearn-imbal: warning: {warning.message}", file=sys.stderr)
+        else:  # not ours to reword: shown as Python would have
+            warnings.showwarning(warning.message, warning.category, warning.filename,
+                                 warning.lineno)
+    return estimator
+
+
 def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     """Load ``model.joblib`` (or the folder holding it), checking it is a text classifier.
 
     A missing file, a file whose SHA-256 differs from the one recorded in
-    ``model.json``, a file that does not unpickle, and an object that is not a
-    fitted binary text classifier are all :class:`UsageError`, naming the file.
+    ``model.json``, a file :func:`sklearn_imbal.load_model` refuses (empty,
+    truncated, corrupt, a ``.keras`` archive, saved with other packages), and
+    an object that is not a fitted binary text classifier are all
+    :class:`UsageError`, naming the file.
     """
-    import joblib
-
     path = Path(path)
     if path.is_dir():
         path = path / MODEL_FILE
@@ -180,25 +206,16 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
                 if path.name == MODEL_FILE or not path.suffix else "")
         raise UsageError(f"no model file at {path}.{hint}")
     metadata = _read_metadata(path)
-    raw = path.read_bytes()
-    if not raw:
-        raise UsageError(f"{path} is empty (0 bytes): it is not a saved model.")
     recorded = metadata.get("model_sha256")
-    if recorded and hashlib.sha256(raw).hexdigest() != recorded:
-        raise UsageError(
-            f"{path} is not the file {path.parent / META_FILE} describes (its SHA-256 "
-            "differs): it is truncated, corrupt or was replaced. Train again, or copy "
-            "the model folder whole."
-        )
-    try:
-        estimator = joblib.load(io.BytesIO(raw))
-    except Exception as exc:  # pickle raises many types for a damaged file
-        # A truncated pickle raises EOFError with no message.
-        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        raise UsageError(
-            f"{path} could not be loaded as a model ({detail}). The "
-            "file is corrupt or truncated, or was written by an incompatible version "
-            "of sklearn-imbal or its dependencies."
-        ) from exc
+    # Only the file model.json describes is checked against it (not, say,
+    # model.keras beside it, which load_model reports as a Keras archive).
+    if recorded and path.name == metadata.get("model_file", MODEL_FILE):
+        if hashlib.sha256(path.read_bytes()).hexdigest() != recorded:
+            raise UsageError(
+                f"{path} is not the file {path.parent / META_FILE} describes (its SHA-256 "
+                "differs): it is truncated, corrupt or was replaced. Train again, or copy "
+                "the model folder whole."
+            )
+    estimator = _unpickle(path)
     _check_classifier(estimator, path)
     return LoadedModel(estimator=estimator, path=path, metadata=metadata)
