@@ -242,7 +242,7 @@ def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, text_data, l
 # ------------------------------------------------------ threaded prediction
 @pytest.mark.smoke
 def test_predict_in_threads_gives_the_same_probabilities(text_data, monkeypatch):
-    import sklearn_imbal.keras._base as base
+    import sklearn_imbal.keras._predict as base
 
     X, y = text_data
     clf = KerasTextClassifier(**TINY, predict__batch_size=25).fit(X, y)  # 10 chunks
@@ -257,7 +257,7 @@ def test_predict_in_threads_gives_the_same_probabilities(text_data, monkeypatch)
 def test_prediction_threads_follow_the_tensorflow_thread_limit(monkeypatch):
     from joblib import cpu_count
 
-    import sklearn_imbal.keras._base as base
+    import sklearn_imbal.keras._predict as base
 
     monkeypatch.setattr(tf.config.threading, "get_intra_op_parallelism_threads", lambda: 0)
     monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "1")

@@ -25,7 +25,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-import sklearn_imbal.keras._base as keras_base
+import sklearn_imbal.keras._persistence as keras_persistence
 from sklearn_imbal import (
     KerasTextClassifier,
     KerasVectorClassifier,
@@ -160,7 +160,7 @@ def test_keras_model_exports_to_dot_keras_and_reloads(models, name, text_data, v
 # ------------------------------------------------------- other library versions
 def _saved_by_another_version(model, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr(keras_base, "__version__", "0.0.1")
+        patch.setattr(keras_persistence, "__version__", "0.0.1")
         return pickle.dumps(model)
 
 

@@ -5,8 +5,10 @@ what it does well (routed ``model__``/``optimizer__``/``loss__`` parameters, the
 label encoder, ``history_``, seeded fits) while fixing what no longer composes
 with scikit-learn >= 1.6: tags, input validation, a training loop that streams
 ``tf.data`` batches, a stratified early-stopping split, a fast predict path that
-skips ``Model.predict``, typo-proof routed parameters and pickling that does not
-depend on scikeras patching Keras.
+skips ``Model.predict`` (:mod:`~sklearn_imbal.keras._predict`), typo-proof routed
+parameters (:mod:`~sklearn_imbal.keras._params`) and pickling that does not depend
+on scikeras patching Keras (:mod:`~sklearn_imbal.keras._persistence`); the
+early-stopping split and divergence checks are in :mod:`~sklearn_imbal.keras._training`.
 
 Subclasses supply the input-specific hooks: ``_validate_X``, ``_to_tensor``,
 ``_input_signature``, ``_build_default_model`` and ``_model_builder_extras``, and
@@ -23,26 +25,16 @@ Imbalance-aware training lives here, shared by every subclass: ``loss``
 from __future__ import annotations
 
 import contextlib
-import difflib
-import inspect
-import math
-import os
-import tempfile
-import warnings
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
-import joblib
 import keras
 import numpy as np
 import tensorflow as tf
 from scikeras.utils.random_state import tensorflow_random_state
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
 
 from sklearn_imbal._compat import (
     Interval,
@@ -52,20 +44,26 @@ from sklearn_imbal._compat import (
     _fit_context,
     classifier_tags,
 )
-from sklearn_imbal._version import __version__
-from sklearn_imbal.exceptions import (
-    ModelFileError,
-    ModelVersionWarning,
-    TrainingDivergedError,
-)
+from sklearn_imbal.exceptions import TrainingDivergedError
 from sklearn_imbal.keras._imbalance import (
     balanced_index_batches,
     class_shares,
     class_weight_per_class,
     shuffled_index_batches,
 )
+from sklearn_imbal.keras._params import RoutedParamsMixin
+from sklearn_imbal.keras._persistence import TRANSIENT_STATE, KerasPicklingMixin
+from sklearn_imbal.keras._predict import FastPredictMixin
+from sklearn_imbal.keras._training import (
+    NonFiniteLossGuard,
+    validation_split,
+    weights_are_finite,
+)
 from sklearn_imbal.losses import get_loss
-from sklearn_imbal.utils.validation import check_classification_target, check_sample_weight
+from sklearn_imbal.utils.validation import (
+    check_classification_target,
+    check_sample_weight,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -74,96 +72,15 @@ if TYPE_CHECKING:
 
 __all__ = ["BaseKerasClassifier"]
 
-_PREDICT_CHUNK = 4096
-# Private state that is rebuilt on demand and must not be pickled.
-_TRANSIENT_STATE = (
-    "_predict_fn_cache", "_fit_callbacks", "_predict_callbacks", "_callbacks_used",
-)
 
-
-def _prediction_threads():
-    """Chunks to predict at once: TensorFlow's intra-op limit, else every core.
-
-    Text vectorization ops (regex, split, n-grams, lookup) run on one core each,
-    so chunks predicted in threads use the other cores; a search worker limited
-    to one TensorFlow thread predicts one chunk at a time.
-    """
-    limit = tf.config.threading.get_intra_op_parallelism_threads()
-    variable = os.environ.get("TF_NUM_INTRAOP_THREADS", "")
-    if not limit and variable.isdigit():
-        limit = int(variable)
-    return limit or joblib.cpu_count()
-
-
-class _SavedKerasModel:
-    """A Keras model in its native ``.keras`` format, as bytes, for pickling."""
-
-    def __init__(self, payload):
-        self.payload = payload
-
-    @classmethod
-    def from_model(cls, model):
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "model.keras")
-            keras.saving.save_model(model, path)
-            with open(path, "rb") as handle:
-                return cls(handle.read())
-
-    def load(self, owner="estimator"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "model.keras")
-            with open(path, "wb") as handle:
-                handle.write(self.payload)
-            try:
-                try:
-                    return keras.saving.load_model(path, compile=True)
-                except (TypeError, ValueError):
-                    # A loss or metric that Keras cannot rebuild (e.g. a lambda) only
-                    # matters for further training; predictions need no compilation.
-                    return keras.saving.load_model(path, compile=False)
-            except Exception as exc:
-                raise ModelFileError(
-                    f"The Keras model saved inside this {owner} cannot be rebuilt "
-                    f"({type(exc).__name__}: {str(exc)[:300]}). Its saved bytes are "
-                    "corrupt (a damaged or truncated file), or it uses custom Keras "
-                    "objects (layers, losses) that are not imported in this process."
-                ) from exc
-
-
-class _NonFiniteLossGuard(keras.callbacks.Callback):
-    """Stop training at the end of the first epoch whose loss is NaN or infinite."""
-
-    def __init__(self):
-        super().__init__()
-        self.bad_epoch = None
-
-    def on_epoch_end(self, epoch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(float(loss)):
-            self.bad_epoch = epoch
-            self.model.stop_training = True
-
-
-def groups_of_equal(keys):
-    """Group id of each key, equal keys sharing one, numbered by first occurrence.
-
-    Hashable keys (texts, row bytes) in a dict: deterministic, unlike sorting
-    by Python's randomized string hashes.
-    """
-    seen: dict = {}
-    return np.fromiter(
-        (seen.setdefault(key, len(seen)) for key in keys), dtype=np.int64, count=len(keys)
-    )
-
-
-def _weights_are_finite(model):
-    return all(
-        bool(keras.ops.all(keras.ops.isfinite(weight)))
-        for weight in model.trainable_weights
-    )
-
-
-class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
+class BaseKerasClassifier(
+    LegacyTagsFor16,
+    RoutedParamsMixin,
+    FastPredictMixin,
+    KerasPicklingMixin,
+    KerasClassifier,
+    SklearnTagsRoot,
+):
     """Base class of the sklearn_imbal Keras classifiers. Not for direct use.
 
     See :class:`~sklearn_imbal.KerasTextClassifier` for the parameters.
@@ -171,14 +88,6 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
 
     # A likely cause of divergence specific to the inputs, for TrainingDivergedError.
     _divergence_hint = ""
-
-    _routing_prefixes = {
-        "model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks",
-    }
-    # Routed fit__/predict__ names we honour; anything else is a typo or
-    # something the estimator manages itself (data, weights, validation).
-    _routed_fit_params = {"batch_size", "epochs", "verbose", "validation_freq"}
-    _routed_predict_params = {"batch_size"}
 
     _parameter_constraints = {
         "model": [None, callable],
@@ -251,83 +160,6 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         return x[start:stop]
 
     # ---------------------------------------------------------- parameters
-    def _check_routed_params(self):
-        """Reject unknown extra parameters, with a suggestion, instead of ignoring them."""
-        params = self.get_params(deep=False)
-        explicit = set(inspect.signature(type(self).__init__).parameters) - {"self", "kwargs"}
-        for key in params:
-            if key in explicit:
-                continue
-            prefix, _, name = key.partition("__")
-            allowed = None
-            if prefix == "fit":
-                allowed = self._routed_fit_params
-            elif prefix == "predict":
-                allowed = self._routed_predict_params
-            elif prefix == "compile":
-                allowed = set(inspect.signature(keras.Model.compile).parameters) - {
-                    "self", "optimizer", "loss", "metrics",
-                }
-            elif prefix == "model":
-                allowed = self._builder_param_names()
-            if name and prefix in self._routing_prefixes and (allowed is None or name in allowed):
-                continue
-            candidates = sorted(explicit) + [
-                f"{p}__{n}" for p in self._routing_prefixes
-                for n in (*self._routed_names(p), name)
-                if f"{p}__{n}" != key
-            ]
-            close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)
-            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-            if prefix in self._routing_prefixes and allowed is not None:
-                where = (
-                    "the model= builder's arguments" if prefix == "model" and self.model
-                    else f"the supported {prefix}__ parameters"
-                )
-                detail = f"{name!r} is not one of {where}: {sorted(allowed) or 'none'}."
-                if prefix == "model" and self.model is None:
-                    detail = (
-                        "model__ parameters go to a model= builder, and none is set: "
-                        "the built-in model is configured by the constructor parameters."
-                    )
-            else:
-                detail = (
-                    "Parameters are the constructor arguments, or routed parameters "
-                    f"with one of the prefixes {sorted(p + '__' for p in self._routing_prefixes)}."
-                )
-            raise ValueError(
-                f"Invalid parameter {key!r} for {type(self).__name__}. {detail}{hint}"
-            )
-
-    def _routed_names(self, prefix):
-        if prefix == "fit":
-            return sorted(self._routed_fit_params)
-        if prefix == "predict":
-            return sorted(self._routed_predict_params)
-        if prefix == "model":
-            return sorted(self._builder_param_names() or ())
-        return []
-
-    def _builder_param_names(self):
-        """Keyword arguments a user's ``model=`` builder accepts (empty for none)."""
-        if not callable(self.model) or isinstance(self.model, keras.Model):
-            return set()
-        parameters = inspect.signature(self.model).parameters.values()
-        if any(p.kind is p.VAR_KEYWORD for p in parameters):
-            return None  # accepts anything
-        return {
-            p.name for p in parameters
-            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        } - {"meta", "compile_kwargs", "params"}
-
-    def _routed(self, prefix):
-        start = prefix + "__"
-        return {
-            key[len(start):]: value
-            for key, value in self.get_params(deep=False).items()
-            if key.startswith(start) and "__" not in key[len(start):]
-        }
-
     def _get_compile_kwargs(self):
         """Keyword arguments for ``Model.compile``: optimizer, loss, metrics, routed extras."""
         optimizer = self.optimizer
@@ -535,48 +367,11 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         return None
 
     def _validation_split(self, X, y, partial):
-        """Training and early-stopping validation indices (None: no validation).
-
-        Copies of one input (an over-sampler's duplicates, repeated texts) all
-        fall on the same side: a validation sample is never a copy of a
-        training sample. Without copies this is a plain stratified split.
-        """
-        indices = np.arange(y.shape[0])
+        """Training and early-stopping validation indices (None: no validation)."""
         if not self.early_stopping or partial:
-            return indices, None
-        groups = self._sample_groups(X)
-        if groups is None or groups.max(initial=-1) + 1 == y.shape[0]:
-            self._check_validation_counts(y, copies=False)
-            return train_test_split(
-                indices, test_size=self.validation_fraction, stratify=y,
-                random_state=self._sub_seed(1),
-            )
-        # Split the distinct inputs (each stratified by its first label), then
-        # send every copy where its original went.
-        _, first = np.unique(groups, return_index=True)
-        self._check_validation_counts(y[first], copies=True)
-        _, held_out = train_test_split(
-            np.arange(first.shape[0]), test_size=self.validation_fraction,
-            stratify=y[first], random_state=self._sub_seed(1),
-        )
-        in_validation = np.zeros(first.shape[0], dtype=bool)
-        in_validation[held_out] = True
-        mask = in_validation[groups]
-        return indices[~mask], indices[mask]
-
-    def _check_validation_counts(self, labels, *, copies):
-        _, counts = np.unique(labels, return_counts=True)
-        n_validation = math.ceil(self.validation_fraction * labels.shape[0])
-        if counts.min() >= 2 and n_validation >= counts.shape[0]:
-            return
-        what = "distinct samples (copies stay on one side)" if copies else "samples"
-        raise ValueError(
-            "early_stopping=True holds out a stratified validation_fraction="
-            f"{self.validation_fraction} of the training data, which needs at least "
-            f"2 {what} of every class and {counts.shape[0]} validation samples; got "
-            f"class counts {counts.tolist()} and {n_validation} validation samples. "
-            "Use more data, a larger validation_fraction or early_stopping=False."
-        )
+            return np.arange(y.shape[0]), None
+        return validation_split(y, self._sample_groups(X), fraction=self.validation_fraction,
+                                seed=self._sub_seed(1))
 
     def _build_model(self, X_train, class_prior):
         if self.model is None:
@@ -637,7 +432,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         x = self._to_tensor(X)
         dataset = self._make_dataset(x, y, sample_weight, train, batch_size=batch_size,
                                      shuffle=self.shuffle, sampling=self.batch_sampling)
-        guard = _NonFiniteLossGuard()
+        guard = NonFiniteLossGuard()
         callbacks = [*self._fit_callbacks, guard]
         validation_data = None
         if validation is not None:
@@ -663,7 +458,7 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         if guard.bad_epoch is not None:
             what = (f"The training loss became {history['loss'][-1]} at epoch "
                     f"{guard.bad_epoch + 1}")
-        elif epochs > 0 and not _weights_are_finite(self.model_):
+        elif epochs > 0 and not weights_are_finite(self.model_):
             # The loss is logged before each step's update: the last step can make
             # the weights NaN while every logged loss is finite.
             what = "The model's weights became NaN or infinite during training"
@@ -690,82 +485,10 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         params = set(self.get_params(deep=False))
         for key in list(vars(self)):
             fitted = key.endswith("_") and not key.startswith("_") and key not in params
-            if fitted or key in _TRANSIENT_STATE or key == "_random_state":
+            if fitted or key in TRANSIENT_STATE or key == "_random_state":
                 delattr(self, key)
 
     # ---------------------------------------------------------- prediction
-    def _model_input_rank(self):
-        inputs = getattr(self.model_, "inputs", None)
-        if not inputs:
-            return 1
-        return len(inputs[0].shape)
-
-    def _predict_function(self):
-        """The model traced once for this fitted model: no ``Model.predict`` overhead.
-
-        A concrete function is traced explicitly, not through ``tf.function``
-        calls: TensorFlow counts call-time retracing per Python function, and
-        one trace per fitted model (a search fits many) would otherwise log
-        "triggered tf.function retracing" warnings.
-        """
-        cache = getattr(self, "_predict_fn_cache", None)
-        if cache is not None and cache[0] is self.model_:
-            return cache[1]
-        model = self.model_
-
-        def predict(batch):
-            return model(self._as_model_input(batch), training=False)
-
-        concrete = tf.function(predict).get_concrete_function(self._input_signature())
-        self._predict_fn_cache = (model, concrete)
-        return concrete
-
-    def _predict_raw(self, X, **kwargs):
-        if not self.__sklearn_is_fitted__():
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
-                "with appropriate arguments before using this estimator."
-            )
-        if kwargs:
-            raise TypeError(
-                f"Unexpected arguments {sorted(kwargs)}; set prediction options with "
-                "routed parameters such as predict__batch_size."
-            )
-        X = self._validate_X(X, reset=False)
-        x = self._to_tensor(X)
-        predict = self._predict_function()
-        chunk = self._routed("predict").get("batch_size", _PREDICT_CHUNK)
-        n_samples = self._n_samples(X)
-        starts = range(0, n_samples, chunk)
-
-        def run(start):
-            return predict(self._slice(x, start, min(start + chunk, n_samples))).numpy()
-
-        n_threads = min(len(starts), _prediction_threads())
-        outputs = [run(start) for start in starts[:1 if n_threads > 1 else None]]
-        if n_threads > 1:  # the first call above traced the function
-            with ThreadPoolExecutor(n_threads) as pool:
-                outputs += pool.map(run, starts[1:])
-        result = np.concatenate(outputs).astype(np.float64, copy=False)
-        finite = np.isfinite(result.reshape(n_samples, -1)).all(axis=1)
-        if not finite.all():
-            # Never hand NaN probabilities on: every metric and threshold after
-            # this would silently be NaN too.
-            rows = np.flatnonzero(~finite)
-            shown = ", ".join(map(str, rows[:10])) + (", ..." if rows.size > 10 else "")
-            raise ValueError(
-                f"The model's output is NaN or infinite for {rows.size} of {n_samples} "
-                f"samples ({'row' if rows.size == 1 else 'rows'} {shown}). "
-                f"{self._non_finite_output_hint()}"
-            )
-        return result
-
-    def _non_finite_output_hint(self):
-        if self.model is not None:
-            return ("The model built by model= is numerically unstable on these inputs; "
-                    "check its layers (e.g. a division or a log without a floor).")
-        return "Check these inputs; refit the model if its weights may be corrupt."
-
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities for X.
 
@@ -800,25 +523,3 @@ class BaseKerasClassifier(LegacyTagsFor16, KerasClassifier, SklearnTagsRoot):
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
-
-    # --------------------------------------------------------- persistence
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        for key in _TRANSIENT_STATE:
-            state.pop(key, None)
-        if isinstance(state.get("model_"), keras.Model):
-            state["model_"] = _SavedKerasModel.from_model(state["model_"])
-        state["_sklearn_imbal_version"] = __version__
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        saved_version = state.pop("_sklearn_imbal_version", None)
-        if saved_version != __version__:
-            warnings.warn(
-                ModelVersionWarning(type(self).__name__, saved_version, __version__),
-                stacklevel=2,
-            )
-        if isinstance(state.get("model_"), _SavedKerasModel):
-            state["model_"] = state["model_"].load(type(self).__name__)
-        super().__setstate__(state)

@@ -9,14 +9,19 @@ from typing import TYPE_CHECKING, Any
 import tensorflow as tf
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
-from sklearn_imbal.keras._base import BaseKerasClassifier, groups_of_equal
-from sklearn_imbal.keras._builders import ARCHITECTURES, adapt_vectorizers, build_text_model
+from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._builders import (
+    ARCHITECTURES,
+    adapt_vectorizers,
+    build_text_model,
+)
 from sklearn_imbal.keras._layers import (
     ANALYZERS,
     adapt_text_vectorization,
     make_text_vectorization,
     resolve_ngrams,
 )
+from sklearn_imbal.keras._training import groups_of_equal
 from sklearn_imbal.utils.validation import check_text_array
 
 if TYPE_CHECKING:

@@ -14,8 +14,9 @@ import tensorflow as tf
 from sklearn.utils.validation import validate_data
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
-from sklearn_imbal.keras._base import BaseKerasClassifier, groups_of_equal
+from sklearn_imbal.keras._base import BaseKerasClassifier
 from sklearn_imbal.keras._builders import LayerSeeds, output_layer
+from sklearn_imbal.keras._training import groups_of_equal
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import RandomState
