@@ -364,11 +364,11 @@ def test_ctrl_c_during_the_search_leaves_no_files(monkeypatch, tmp_path):
 
 def test_model_of_another_version_loads_with_one_warning_line(trained, data_dir,
                                                               monkeypatch, tmp_path):
-    import sklearn_imbal.keras._base as keras_base
+    import sklearn_imbal.keras._persistence as keras_persistence
 
     estimator = load_model(trained[0]).estimator
     with monkeypatch.context() as patch:
-        patch.setattr(keras_base, "__version__", "0.0.1")
+        patch.setattr(keras_persistence, "__version__", "0.0.1")
         save_model(estimator, tmp_path, {})
     code, out, err = run(["predict", "--model", tmp_path, data_dir / "new.txt"])
     assert code == 0 and len(read_predictions(out)) == 2
