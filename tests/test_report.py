@@ -179,6 +179,11 @@ def test_threshold_curve_hand_computed_and_any_scorer():
     _, by_name = threshold_curve(labels, P, pos_label="spam", thresholds=[0.35],
                                  scoring=make_scorer(f1_score, pos_label="spam"))
     assert by_name == pytest.approx([2 / 5])
+    # A scorer name scores pos_label, whatever the labels are.
+    _, named = threshold_curve(labels, P, pos_label="spam", thresholds=[0.35], scoring="f1")
+    assert named == pytest.approx(by_name)
+    _, class_zero = threshold_curve(Y, 1 - P, pos_label=0, thresholds=[0.5], scoring="f1")
+    assert class_zero == pytest.approx([f1_score(Y, np.where(P <= 0.5, 0, 1), pos_label=0)])
 
 
 def test_threshold_curve_default_grid_covers_unit_interval_and_score_range(scored):

@@ -320,6 +320,12 @@ def threshold_curve(
         thresholds = np.sort(np.asarray(thresholds, dtype=np.float64).ravel())
         if thresholds.size == 0 or thresholds[0] < 0 or thresholds[-1] > 1:
             raise ValueError("thresholds must be a non-empty list of numbers in [0, 1].")
+    if isinstance(scoring, str):
+        # scikit-learn's named scorers ("f1", "precision"...) take label 1 as the
+        # positive class; on the target binarized for pos_label they score
+        # pos_label whatever the labels are ("spam", or 0). A scorer object
+        # carries its own pos_label and gets the labels as they are.
+        y_true, positive = np.asarray(y_true == positive, dtype=np.int64), 1
     stand_in = _FixedProbabilities(proba, np.unique(y_true), positive)
     rows = np.arange(y_true.shape[0])
     scores = []

@@ -1,0 +1,221 @@
+"""Saved models: ``model.joblib``, the Keras network as ``model.keras``, and ``model.json``.
+
+``model.joblib`` is the whole fitted estimator (``joblib.load`` or
+:func:`sklearn_imbal.load_model` gives it back, tuned threshold included).
+``model.json`` beside it records what the estimator cannot: the label names it
+was trained on, the positive label, and the SHA-256 of ``model.joblib``, so
+that a truncated or replaced model file is reported as such before it is
+unpickled. Loading goes through :func:`sklearn_imbal.load_model`, whose
+messages for damaged or foreign files become the command's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sklearn_imbal.cli._errors import UsageError
+from sklearn_imbal.report import atomic_write, to_jsonable
+
+__all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "LoadedModel", "load_model", "save_model"]
+
+MODEL_FILE = "model.joblib"
+KERAS_FILE = "model.keras"
+META_FILE = "model.json"
+_FORMAT = "sklearn-imbal model"
+
+
+def find_keras_model(estimator: Any) -> Any:
+    """The fitted ``keras.Model`` inside a (meta-)estimator or pipeline, or None."""
+    import keras
+
+    pending, seen = [estimator], set()
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(getattr(current, "model_", None), keras.Model):
+            return current.model_
+        for attribute in ("estimator_", "best_estimator_", "estimator"):
+            pending.append(getattr(current, attribute, None))
+        pending += [step for _, step in getattr(current, "steps", [])]
+    return None
+
+
+def _save_keras(model, path):
+    """``keras.saving.save_model`` to ``path``, atomically (it needs a ``.keras`` name)."""
+    import keras
+
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".keras")
+    os.close(descriptor)
+    try:
+        keras.saving.save_model(model, temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def save_model(estimator: Any, folder: Path, metadata: dict[str, Any]) -> dict[str, Path]:
+    """Write ``model.joblib``, ``model.keras`` (if a Keras network is inside) and ``model.json``.
+
+    Each file is written atomically; ``model.json`` comes last, so its presence
+    means the model files it describes are complete.
+    """
+    import joblib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    joblib.dump(estimator, buffer)
+    payload = buffer.getvalue()
+    paths = {"model": atomic_write(folder / MODEL_FILE, lambda file: file.write(payload))}
+    network = find_keras_model(estimator)
+    if network is not None:
+        paths["keras"] = folder / KERAS_FILE
+        _save_keras(network, paths["keras"])
+    document = to_jsonable({
+        "format": _FORMAT,
+        "model_file": MODEL_FILE,
+        "model_sha256": hashlib.sha256(payload).hexdigest(),
+        "keras_file": KERAS_FILE if network is not None else None,
+        **metadata,
+    })
+    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    paths["metadata"] = atomic_write(folder / META_FILE,
+                                     lambda file: file.write(text.encode("utf-8")))
+    return paths
+
+
+@dataclass
+class LoadedModel:
+    """A model read by :func:`load_model`."""
+
+    estimator: Any
+    path: Path
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[Any]:
+        """``[negative, positive]`` names: recorded at training, else ``classes_``."""
+        labels = self.metadata.get("labels")
+        if isinstance(labels, list) and len(labels) == 2:
+            return labels
+        return [value.item() if hasattr(value, "item") else value
+                for value in self.estimator.classes_]
+
+    @property
+    def threshold(self) -> float:
+        """The tuned decision threshold (0.5 for a model without one)."""
+        return float(getattr(self.estimator, "best_threshold_", 0.5))
+
+
+def _read_metadata(path):
+    meta_path = path.parent / META_FILE
+    if not meta_path.is_file():
+        return {}
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{meta_path} (the description of {path.name}) cannot be read: "
+                         f"{exc}. Delete it to load the model without it.") from None
+    if not isinstance(metadata, dict) or metadata.get("format") != _FORMAT:
+        return {}  # another tool's model.json: not ours to check against
+    return metadata
+
+
+def _check_classifier(estimator, path):
+    from sklearn.utils import get_tags
+
+    from sklearn_imbal._target import copy_input_tags
+
+    kind = type(estimator).__name__
+    if not (hasattr(estimator, "predict_proba") and hasattr(estimator, "predict")):
+        raise UsageError(f"{path} holds a {kind}, not a classifier; give a model.joblib "
+                         "written by 'sklearn-imbal train'.")
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        raise UsageError(f"{path} holds an unfitted {kind}; give a model.joblib written by "
+                         "'sklearn-imbal train'.")
+    if len(classes) != 2:
+        raise UsageError(f"{path} holds a {kind} with {len(classes)} classes; this command "
+                         "handles binary classifiers.")
+    try:
+        # scikit-learn's Pipeline does not pass its first step's string tag on.
+        takes_text = copy_input_tags(get_tags(estimator), estimator).input_tags.string
+    except Exception:  # an object that is not a scikit-learn estimator has no tags
+        takes_text = False
+    if not takes_text:
+        raise UsageError(f"{path} holds a {kind} that does not take raw text; give a "
+                         "model.joblib written by 'sklearn-imbal train'.")
+    threshold = getattr(estimator, "best_threshold_", 0.5)
+    if not 0 <= threshold <= 1:
+        raise UsageError(f"{path} holds a {kind} whose decision threshold {threshold!r} "
+                         "is not on the probability scale; this command thresholds "
+                         "predict_proba.")
+
+
+def _unpickle(path):
+    """``sklearn_imbal.load_model(path)``, its errors and version warnings told as the command's."""
+    from sklearn.exceptions import NotFittedError
+
+    from sklearn_imbal import load_model as load_estimator
+    from sklearn_imbal.exceptions import ModelFileError, ModelVersionWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ModelVersionWarning)
+        try:
+            estimator = load_estimator(path)
+        except (ModelFileError, NotFittedError, FileNotFoundError) as exc:
+            raise UsageError(str(exc)) from exc
+    for warning in caught:
+        if issubclass(warning.category, ModelVersionWarning):
+            print(f"sklearn-imbal: warning: {warning.message}", file=sys.stderr)
+        else:  # not ours to reword: shown as Python would have
+            warnings.showwarning(warning.message, warning.category, warning.filename,
+                                 warning.lineno)
+    return estimator
+
+
+def load_model(path: str | os.PathLike[str]) -> LoadedModel:
+    """Load ``model.joblib`` (or the folder holding it), checking it is a text classifier.
+
+    A missing file, a file whose SHA-256 differs from the one recorded in
+    ``model.json``, a file :func:`sklearn_imbal.load_model` refuses (empty,
+    truncated, corrupt, a ``.keras`` archive, saved with other packages), and
+    an object that is not a fitted binary text classifier are all
+    :class:`UsageError`, naming the file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / MODEL_FILE
+    if not path.is_file():
+        hint = (" 'sklearn-imbal train --output DIR' writes DIR/model.joblib."
+                if path.name == MODEL_FILE or not path.suffix else "")
+        raise UsageError(f"no model file at {path}.{hint}")
+    metadata = _read_metadata(path)
+    recorded = metadata.get("model_sha256")
+    # Only the file model.json describes is checked against it (not, say,
+    # model.keras beside it, which load_model reports as a Keras archive).
+    if recorded and path.name == metadata.get("model_file", MODEL_FILE):
+        if hashlib.sha256(path.read_bytes()).hexdigest() != recorded:
+            raise UsageError(
+                f"{path} is not the file {path.parent / META_FILE} describes (its SHA-256 "
+                "differs): it is truncated, corrupt or was replaced. Train again, or copy "
+                "the model folder whole."
+            )
+    estimator = _unpickle(path)
+    _check_classifier(estimator, path)
+    return LoadedModel(estimator=estimator, path=path, metadata=metadata)
