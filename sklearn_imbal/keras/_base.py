@@ -52,7 +52,11 @@ from sklearn_imbal.keras._imbalance import (
     shuffled_index_batches,
 )
 from sklearn_imbal.keras._params import RoutedParamsMixin
-from sklearn_imbal.keras._persistence import TRANSIENT_STATE, KerasPicklingMixin
+from sklearn_imbal.keras._persistence import (  # _SavedKerasModel: models pickled
+    TRANSIENT_STATE,  # before persistence had its own module name the class here
+    KerasPicklingMixin,
+    _SavedKerasModel,  # noqa: F401
+)
 from sklearn_imbal.keras._predict import FastPredictMixin
 from sklearn_imbal.keras._training import (
     NonFiniteLossGuard,
