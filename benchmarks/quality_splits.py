@@ -12,7 +12,8 @@ deviation of every row:
   (``KerasTextClassifier``: TF-IDF char_wb 1-6, squared hinge, ``l2=3e-4``) in
   ``HoldoutThresholdClassifier`` (one fit; the search's default threshold mode);
 * ``keras holdout+refit``: the same with ``refit=True`` (two fits);
-* ``keras cv5``: the same model in ``TunedThresholdClassifierCV(cv=5)`` (six fits).
+* ``keras cv5``: the same model in ``TunedThresholdClassifierCV(cv=5)`` (six fits);
+* ``... cosine``: the holdout and cv5 rows with ``learning_rate_schedule="cosine"``.
 
 It also prints "oracle F1": the best F1 any threshold reaches on the test part, an
 upper bound that separates how well a model *ranks* from how well its threshold,
@@ -48,7 +49,8 @@ from sklearn_imbal import KerasTextClassifier  # noqa: E402
 from sklearn_imbal.datasets import load_sms_spam  # noqa: E402
 from sklearn_imbal.threshold import HoldoutThresholdClassifier  # noqa: E402
 
-ROWS = ("svc", "keras-holdout", "keras-holdout-refit", "keras-cv5")
+ROWS = ("svc", "keras-holdout", "keras-holdout-refit", "keras-cv5",
+        "keras-holdout-cosine", "keras-cv5-cosine")
 
 
 def make_row(name, seed, epochs):
@@ -62,8 +64,9 @@ def make_row(name, seed, epochs):
     keras_model = KerasTextClassifier(
         architecture="tfidf", analyzer="char_wb", ngrams=6, l2=3e-4, loss="squared_hinge",
         learning_rate=0.02, epochs=epochs, batch_size=64, random_state=seed,
+        learning_rate_schedule="cosine" if name.endswith("-cosine") else "constant",
     )
-    if name == "keras-cv5":
+    if name.startswith("keras-cv5"):
         return TunedThresholdClassifierCV(
             keras_model, scoring="f1", cv=StratifiedKFold(5, shuffle=True, random_state=seed)
         )

@@ -1,5 +1,7 @@
 """Behaviour of KerasTextClassifier: inputs, architectures, search, training levers."""
 
+import pickle
+
 import keras
 import numpy as np
 import pandas as pd
@@ -319,6 +321,29 @@ def test_routed_optimizer_and_loss_params_are_used(small_text_data):
     assert clf.model_.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
 
 
+def test_cosine_schedule_decays_the_learning_rate_to_zero_over_one_fit(small_text_data):
+    X, y = small_text_data
+    constant = KerasTextClassifier(**FAST).fit(X, y)
+    assert float(constant.model_.optimizer.learning_rate) == pytest.approx(0.05)
+    cosine = KerasTextClassifier(**FAST, learning_rate_schedule="cosine").fit(X, y)
+    # 4 epochs of ceil(len(X) / 16) steps: the schedule has run out at the end.
+    assert float(cosine.model_.optimizer.learning_rate) < 1e-6
+    assert cosine.model_.optimizer.iterations.numpy() == 4 * -(-len(X) // 16)
+    assert not np.allclose(cosine.predict_proba(X), constant.predict_proba(X))
+    restored = pickle.loads(pickle.dumps(cosine))  # the schedule is saved with the model
+    np.testing.assert_array_equal(restored.predict_proba(X), cosine.predict_proba(X))
+
+
+def test_cosine_schedule_refuses_to_continue_training(small_text_data):
+    X, y = small_text_data
+    with pytest.raises(ValueError, match="learning_rate_schedule='cosine' decays"):
+        KerasTextClassifier(**FAST, learning_rate_schedule="cosine").partial_fit(X, y)
+    clf = KerasTextClassifier(**FAST, learning_rate_schedule="cosine", warm_start=True)
+    clf.fit(X, y)
+    with pytest.raises(ValueError, match="warm_start=True refits"):
+        clf.fit(X, y)
+
+
 @pytest.mark.smoke
 def test_fitted_estimator_html_repr(fitted):
     from sklearn.utils import estimator_html_repr
@@ -353,6 +378,7 @@ def test_class_weight_and_early_stopping_errors(small_text_data):
         (dict(dropout=1.5), "dropout"),
         (dict(loss="no_such_loss"), "Unknown loss"),
         (dict(optimizer__no_such=1), "Invalid optimizer parameters"),
+        (dict(learning_rate_schedule="linear"), "learning_rate_schedule"),
     ],
 )
 def test_bad_parameters_are_named(small_text_data, params, match):

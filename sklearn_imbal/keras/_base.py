@@ -98,6 +98,7 @@ class BaseKerasClassifier(
         "loss": [None, str, callable],
         "optimizer": [str, callable, keras.optimizers.Optimizer],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
         "epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "class_weight": [None, dict, StrOptions({"balanced", "effective_number"})],
@@ -174,7 +175,7 @@ class BaseKerasClassifier(
         else:
             if isinstance(optimizer, str):
                 optimizer = type(keras.optimizers.get(optimizer))
-            optimizer_params.setdefault("learning_rate", self.learning_rate)
+            optimizer_params.setdefault("learning_rate", self._learning_rate())
             try:
                 optimizer = optimizer(**optimizer_params)
             except (TypeError, ValueError) as exc:
@@ -192,6 +193,15 @@ class BaseKerasClassifier(
         }
         kwargs.update(self._routed("compile"))
         return kwargs
+
+    def _learning_rate(self):
+        """``learning_rate``, or a schedule over the steps of this fit."""
+        if self.learning_rate_schedule == "constant":
+            return self.learning_rate
+        # Set by _fit while compiling: epochs x batches per epoch of this fit.
+        return keras.optimizers.schedules.CosineDecay(
+            self.learning_rate, decay_steps=max(self._decay_steps, 1)
+        )
 
     def _get_metadata(self):
         meta = super()._get_metadata()
@@ -273,6 +283,14 @@ class BaseKerasClassifier(
              partial=False):
         self._check_routed_params()
         reuse = warm_start and self.__sklearn_is_fitted__()
+        if self.learning_rate_schedule == "cosine" and (partial or reuse):
+            # The schedule belongs to the optimizer of the first fit and ends at 0:
+            # continuing with it would train at a learning rate of 0, silently.
+            raise ValueError(
+                "learning_rate_schedule='cosine' decays the learning rate to 0 over the "
+                "epochs of one fit, so partial_fit and warm_start=True refits cannot "
+                "continue training with it. Use learning_rate_schedule='constant'."
+            )
         X = self._validate_X(X, reset=not reuse)
         n_samples = self._n_samples(X)
         y = check_classification_target(
@@ -304,7 +322,12 @@ class BaseKerasClassifier(
                 with self._seeded():
                     self.model_ = self._build_model(X_train, prior / prior.sum())
                 self._initialize_callbacks()
-                self._ensure_compiled_model()
+                batch_size = self._routed("fit").get("batch_size", self.batch_size)
+                self._decay_steps = epochs * -(-len(train) // batch_size)
+                try:
+                    self._ensure_compiled_model()
+                finally:
+                    del self._decay_steps
             elif getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
                 self, "_fit_callbacks"
             ):

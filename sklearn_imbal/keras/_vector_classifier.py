@@ -72,6 +72,14 @@ class KerasVectorClassifier(BaseKerasClassifier):
         Parameters may be routed as ``optimizer__name``.
     learning_rate : float, default=0.001
         The optimizer's learning rate (ignored for an optimizer instance).
+    learning_rate_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"``: the learning rate decays from ``learning_rate`` to 0 along a
+        half cosine over the ``epochs`` of a fit (Loshchilov and Hutter, SGDR,
+        ICLR 2017), so that every fit settles at the end of its run; models fitted
+        on different folds then put their scores on more similar scales, which
+        makes a tuned decision threshold transfer better (see the user guide's
+        workflow page). ``warm_start`` and ``partial_fit`` continue at the rate the
+        first fit ended with. Ignored for an optimizer instance.
     epochs : int, default=20
         Training epochs (the most, with ``early_stopping``).
     batch_size : int, default=64
@@ -189,6 +197,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
         loss: str | Callable[..., Any] | None = None,
         optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "adam",
         learning_rate: float = 0.001,
+        learning_rate_schedule: str = "constant",
         epochs: int = 20,
         batch_size: int = 64,
         class_weight: str | Mapping[Any, float] | None = None,
@@ -215,6 +224,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
         self.loss = loss
         self.optimizer = optimizer
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.epochs = epochs
         self.batch_size = batch_size
         self.class_weight = class_weight
