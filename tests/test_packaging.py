@@ -45,8 +45,11 @@ def test_the_installed_distribution_is_the_package_only():
     package_dir = Path(sklearn_imbal.__file__).resolve().parent
     assert "site-packages" in package_dir.parts, package_dir
     files = [str(f) for f in importlib.metadata.distribution("sklearn-imbal").files]
-    outside = [f for f in files
-               if not f.startswith("sklearn_imbal/") and ".dist-info/" not in f]
+    # The console script is recorded relative to site-packages (../../../bin/...).
+    scripts = [f for f in files if Path(f).parent.name in ("bin", "Scripts")]
+    assert [Path(f).stem for f in scripts] == ["sklearn-imbal"], scripts
+    outside = [f for f in files if not f.startswith("sklearn_imbal/")
+               and ".dist-info/" not in f and f not in scripts]
     assert not outside  # no tests/, docs/, benchmarks/ or other top-level packages
     assert "sklearn_imbal/py.typed" in files
     # The checkout's folders are not where the tests run from.

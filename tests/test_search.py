@@ -90,6 +90,7 @@ def test_choices_are_visible_in_get_params():
     clf = "estimator__estimator__clf__"
     assert params[clf + "epochs"] == 20 and params[clf + "random_state"] == 0
     assert params[clf + "architecture"] == "tfidf" and params[clf + "loss"] == "squared_hinge"
+    assert params[clf + "learning_rate_schedule"] == "cosine"
     assert isinstance(params["cv"], StratifiedKFold) and params["cv"].shuffle
     large = make_text_search(budget="large")
     assert len(ParameterGrid(large.param_grid)) == 13
