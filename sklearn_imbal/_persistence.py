@@ -15,7 +15,6 @@ import lzma
 import os
 import pickle
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_imbal.exceptions import ModelFileError
+from sklearn_imbal.utils._files import atomic_path
 
 __all__ = ["load_model", "save_model"]
 
@@ -74,15 +74,8 @@ def save_model(estimator: Any, path: str | os.PathLike[str]) -> Path:
     array([1])
     """
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp")
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         joblib.dump(estimator, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
     return path
 
 

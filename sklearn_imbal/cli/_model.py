@@ -11,13 +11,11 @@ messages for damaged or foreign files become the command's.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
 import os
 import sys
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 
 from sklearn_imbal.cli._errors import UsageError
 from sklearn_imbal.report import atomic_write, to_jsonable
+from sklearn_imbal.utils._files import atomic_path
 
 __all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "LoadedModel", "load_model", "save_model"]
 
@@ -56,17 +55,8 @@ def _save_keras(model, path):
     """``keras.saving.save_model`` to ``path``, atomically (it needs a ``.keras`` name)."""
     import keras
 
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".keras")
-    os.close(descriptor)
-    try:
+    with atomic_path(path, suffix=".keras") as temporary:
         keras.saving.save_model(model, temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
 
 
 def save_model(estimator: Any, folder: Path, metadata: dict[str, Any]) -> dict[str, Path]:

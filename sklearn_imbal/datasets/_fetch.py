@@ -12,7 +12,6 @@ import hashlib
 import http.client
 import io
 import os
-import tempfile
 import urllib.request
 import warnings
 import zipfile
@@ -24,6 +23,7 @@ from sklearn.utils import Bunch
 
 from sklearn_imbal._compat import validate_params
 from sklearn_imbal.datasets._sms_spam import make_sms_bunch, parse_sms_collection
+from sklearn_imbal.utils._files import atomic_path
 
 __all__ = ["fetch_sms_spam"]
 
@@ -100,16 +100,10 @@ def _download_member(path):
     # Write to a unique temporary file in the cache folder, then rename it into
     # place: os.replace is atomic on one filesystem, so readers (and concurrent
     # fetches) see either no file or the whole verified file.
-    handle, temp_name = tempfile.mkstemp(prefix=path.name + ".part-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as temp_file:
-            temp_file.write(data)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, suffix=".part") as temporary, open(temporary, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
     return data
 
 

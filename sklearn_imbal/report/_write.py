@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -23,6 +21,7 @@ from sklearn_imbal.report._plots import (
     plot_threshold_curve,
 )
 from sklearn_imbal.report._summary import PosLabel, classification_summary, to_jsonable
+from sklearn_imbal.utils._files import atomic_path
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -58,20 +57,10 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
         The destination.
     """
     path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        # mkstemp creates owner-only files; a report is meant to be shared.
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    with atomic_path(path) as temporary, open(temporary, "wb") as file:
+        write(file)
+        file.flush()
+        os.fsync(file.fileno())
     return path
 
 
