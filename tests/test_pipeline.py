@@ -308,14 +308,19 @@ def assert_trained_on_aligned_weights(trainings, X, weights, n_expected):
         np.testing.assert_array_equal(trained_weights, [weight_of[t] for t in texts])
 
 
+def routed_oversampling_pipeline():
+    """Over-sampler then the recording classifier, both requesting ``sample_weight``."""
+    return Pipeline([
+        ("sampler", TextRandomOverSampler(random_state=0)
+         .set_fit_resample_request(sample_weight=True)),
+        ("clf", WeightRecordingTextClassifier(**TINY).set_fit_request(sample_weight=True)),
+    ])
+
+
 def test_routed_weights_reach_keras_through_a_grid_search(unique_texts, keras_trainings):
     X, y, weights = unique_texts
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = Pipeline([
-            ("sampler", TextRandomOverSampler(random_state=0)
-             .set_fit_resample_request(sample_weight=True)),
-            ("clf", WeightRecordingTextClassifier(**TINY).set_fit_request(sample_weight=True)),
-        ])
+        pipe = routed_oversampling_pipeline()
         search = GridSearchCV(
             pipe, {"clf__class_weight": [None, "balanced"]}, cv=StratifiedKFold(2),
             scoring=get_scorer("roc_auc").set_score_request(sample_weight=True),
@@ -332,11 +337,7 @@ def test_routed_weights_reach_keras_through_a_grid_search(unique_texts, keras_tr
 def test_routed_weights_reach_keras_through_threshold_tuning(unique_texts, keras_trainings):
     X, y, weights = unique_texts
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = Pipeline([
-            ("sampler", TextRandomOverSampler(random_state=0)
-             .set_fit_resample_request(sample_weight=True)),
-            ("clf", WeightRecordingTextClassifier(**TINY).set_fit_request(sample_weight=True)),
-        ])
+        pipe = routed_oversampling_pipeline()
         tuned = TunedThresholdClassifierCV(
             pipe, scoring=get_scorer("f1").set_score_request(sample_weight=True), cv=0.3,
             random_state=0,
