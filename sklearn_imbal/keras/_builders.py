@@ -129,6 +129,8 @@ def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden
         x = inputs
     else:
         length = int(stage.model.outputs[0].shape[-1])
+        # The bag head averages unmasked steps, so it takes batches of any length.
+        length = None if architecture == "bag" else length
         inputs = [
             keras.Input(shape=(length,), dtype="int64", name=f"tokens_{analyzer}")
             for analyzer, _ in stage.analyzers

@@ -387,7 +387,10 @@ class KerasTextClassifier(BaseKerasClassifier):
         parts = self._parts()
         if parts is None:
             return self._to_tensor(X)
-        return vectorize(parts[0], self._to_tensor(X))
+        stage, head = parts
+        # A head with an unspecified input length takes batches padded to their longest.
+        fixed = all(tensor.shape[-1] is not None for tensor in head.inputs)
+        return vectorize(stage, self._to_tensor(X), pad_to_length=fixed)
 
     def _model_builder_extras(self, X_train):
         analyzer = self._analyzers()[0]

@@ -114,16 +114,23 @@ class TokenRows:
     Parameters
     ----------
     ids : tf.RaggedTensor of shape (n_rows, None), dtype int64
-        Each text's token ids (0 is padding, never a token).
+        Each text's token ids (0 is padding, never a token), at most ``length``.
     length : int
         The padded length of a batch: the text stage's ``sequence_length``.
+    pad_to_length : bool, default=True
+        False pads each batch only to its longest text: for a head whose output
+        does not depend on the padding (masked averages), a batch of short texts
+        then costs less than ``length`` steps.
     """
 
-    def __init__(self, ids: tf.RaggedTensor, length: int) -> None:
+    def __init__(self, ids: tf.RaggedTensor, length: int, pad_to_length: bool = True) -> None:
         self.ids = ids
         self.length = int(length)
+        self.pad_to_length = bool(pad_to_length)
 
     def _pad(self, ids):
+        if not self.pad_to_length:
+            return ids.to_tensor(default_value=0)
         return ids.to_tensor(default_value=0, shape=[None, self.length])
 
     def gather(self, index: tf.Tensor) -> tf.Tensor:
@@ -190,7 +197,7 @@ def _as_csr(chunks, width):
     return sp.vstack(blocks, format="csr")
 
 
-def _token_rows(ids, splits, length):
+def _token_rows(ids, splits, length, pad_to_length):
     """TokenRows from flat ids and row splits, each row cut to its first ``length``."""
     kept = np.minimum(np.diff(splits), length)
     new_splits = np.concatenate([[0], np.cumsum(kept)]).astype(np.int64)
@@ -202,13 +209,15 @@ def _token_rows(ids, splits, length):
             validate=False,
         ),
         length,
+        pad_to_length,
     )
 
 
-def _as_token_rows(chunks, length):
+def _as_token_rows(chunks, length, pad_to_length):
     """TokenRows from padded id matrices (the stage's ``"int"`` output) of chunks."""
     ids = [tf.RaggedTensor.from_tensor(chunk, padding=0) for chunk in chunks]
-    return TokenRows(tf.concat(ids, axis=0) if len(ids) > 1 else ids[0], length)
+    return TokenRows(tf.concat(ids, axis=0) if len(ids) > 1 else ids[0], length,
+                     pad_to_length)
 
 
 class _Tokenized(NamedTuple):
@@ -347,6 +356,8 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
                 np.concatenate([[0], np.cumsum(np.concatenate(
                     [np.diff(chunk.splits) for chunk in chunks]))]),
                 sequence_length,
+                # The bag head averages unmasked steps: its padding is free to vary.
+                architecture != "bag",
             ))
             outputs.append(vectorizer(inputs))
             continue
@@ -383,11 +394,12 @@ def _csr_to_sparse_tensor(matrix):
     return tf.SparseTensor(indices, matrix.data.astype(np.float32), matrix.shape)
 
 
-def vectorize(stage, texts):
+def vectorize(stage, texts, *, pad_to_length=True):
     """The cached form of ``stage``'s output on ``texts``, with a frozen vocabulary.
 
     Used by ``partial_fit`` and ``warm_start`` refits: each call's texts are
     vectorized once with the vocabulary and TF-IDF weights of the first fit.
+    ``pad_to_length`` is that of :class:`TokenRows`.
     """
     chunks = _run_in_chunks(lambda batch: stage(batch, training=False), texts)
     if any(isinstance(layer, SublinearTfIdf) for layer in stage.layers):
@@ -397,4 +409,4 @@ def vectorize(stage, texts):
         chunks
     ]
     length = int(stage.outputs[0].shape[-1])
-    return _Features([_as_token_rows(group, length) for group in per_output])
+    return _Features([_as_token_rows(group, length, pad_to_length) for group in per_output])
