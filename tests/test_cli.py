@@ -21,7 +21,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
-from conftest import make_texts
+from conftest import assert_float32_close, make_texts
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV
@@ -134,7 +134,8 @@ def test_saved_model_matches_report_and_keras_export(trained, data_dir):
     texts = ["free prize cash claim now", "see you at lunch mum"]
     network = keras.saving.load_model(output / "model.keras")
     from_keras = np.asarray(network(tf.constant(texts))).ravel()
-    np.testing.assert_allclose(from_keras, model.predict_proba(texts)[:, 1], rtol=1e-5)
+    # The eager Keras model against the traced prediction path: other kernels.
+    assert_float32_close(from_keras, model.predict_proba(texts)[:, 1])
 
 
 def test_data_hash_depends_on_texts_and_labels_only(data_dir):
