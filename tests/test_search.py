@@ -52,6 +52,7 @@ def test_nested_search_scores_are_finite_and_predict_uses_threshold(text_data, s
     np.testing.assert_array_equal(search.predict(X), best.predict(X))
 
 
+@pytest.mark.slow  # 2 folds x (2 threshold folds + refit) Keras fits, plus the refit
 def test_sklearn_tuned_threshold_in_grid_search(text_data):
     """The plain scikit-learn composition of DESIGN.md, with our sampler and classifier."""
     X, y = text_data

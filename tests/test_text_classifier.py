@@ -245,7 +245,7 @@ def test_grid_search_scores_are_finite(text_data, scoring):
         KerasTextClassifier(**FAST, analyzer="word", class_weight="balanced"),
         {"hidden_units": [0, 4]},
         scoring=scoring,
-        cv=3,
+        cv=2,
         error_score="raise",
     ).fit(X, y)
     scores = search.cv_results_["mean_test_score"]
@@ -261,7 +261,7 @@ def test_multimetric_search_with_refit_f1(text_data):
         n_iter=2,
         scoring=["f1", "roc_auc", "average_precision"],
         refit="f1",
-        cv=3,
+        cv=2,
         random_state=0,
         error_score="raise",
     ).fit(X, y)
@@ -288,7 +288,7 @@ def test_grid_search_in_two_processes(text_data):
 def test_tuned_threshold_classifier_accepts_it(text_data):
     X, y = text_data
     tuned = TunedThresholdClassifierCV(
-        KerasTextClassifier(**FAST, analyzer="word"), scoring="f1", cv=3
+        KerasTextClassifier(**FAST, analyzer="word"), scoring="f1", cv=2
     ).fit(X, y)
     assert 0.0 < tuned.best_threshold_ < 1.0
     assert set(tuned.predict(X)) <= {0, 1}
