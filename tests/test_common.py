@@ -122,8 +122,9 @@ def test_sklearn_compatible_estimator(estimator, check):
 
 
 # The checks that fit a dozen models or more each (every sparse container and index
-# dtype; the weighted and repeated-row fits): the slow set, so that the default
-# suite keeps every other check of KerasVectorClassifier.
+# dtype; the weighted and repeated-row fits), and check_classifiers_train's
+# read-only memmap variants (the plain variant stays): the slow set, so that the
+# default suite keeps every other check of KerasVectorClassifier.
 SLOW_VECTOR_CHECKS = {
     "check_estimator_sparse_array",
     "check_estimator_sparse_matrix",
@@ -136,8 +137,10 @@ def _with_slow_marks(checks, slow):
     """``parametrize_with_checks``'s parameters, those of the ``slow`` checks marked."""
     for param in checks.mark.args[1]:
         values, marks = (param.values, param.marks) if hasattr(param, "values") else (param, ())
-        name = getattr(getattr(values[1], "func", values[1]), "__name__", None)
-        if name in slow:
+        check = values[1]
+        name = getattr(getattr(check, "func", check), "__name__", None)
+        memmap = getattr(check, "keywords", {}).get("readonly_memmap")
+        if name in slow or (name == "check_classifiers_train" and memmap):
             marks = (*marks, pytest.mark.slow)
         yield pytest.param(*values, marks=marks, id=getattr(param, "id", None))
 

@@ -236,8 +236,13 @@ def test_warm_start_keeps_the_model(small_text_data):
 # ---------------------------------------------------------------- search
 
 
+# roc_auc is the scikeras trap; the other scorers, five more fits each, are slow.
 @pytest.mark.smoke
-@pytest.mark.parametrize("scoring", ["roc_auc", "f1", "average_precision"])
+@pytest.mark.parametrize("scoring", [
+    "roc_auc",
+    pytest.param("f1", marks=pytest.mark.slow),
+    pytest.param("average_precision", marks=pytest.mark.slow),
+])
 def test_grid_search_scores_are_finite(text_data, scoring):
     """The scikeras trap: roc_auc silently NaN when is_classifier is False."""
     X, y = text_data
@@ -253,6 +258,7 @@ def test_grid_search_scores_are_finite(text_data, scoring):
     assert isinstance(search.best_estimator_, KerasTextClassifier)
 
 
+@pytest.mark.slow  # five fits; make_text_search's multimetric test is in test_search.py
 def test_multimetric_search_with_refit_f1(text_data):
     X, y = text_data
     search = RandomizedSearchCV(
