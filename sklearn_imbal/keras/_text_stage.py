@@ -356,8 +356,8 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
                 np.concatenate([[0], np.cumsum(np.concatenate(
                     [np.diff(chunk.splits) for chunk in chunks]))]),
                 sequence_length,
-                # The bag head averages unmasked steps: its padding is free to vary.
-                architecture != "bag",
+                # The heads ignore padding (MaskedMean, ZeroPadding).
+                False,
             ))
             outputs.append(vectorizer(inputs))
             continue
