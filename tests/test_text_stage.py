@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import tensorflow as tf
-
 from conftest import assert_float32_close
 
 from sklearn_imbal import KerasTextClassifier

@@ -132,11 +132,9 @@ def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden
         inputs = keras.Input(shape=(width,), sparse=True, name="tfidf")
         x = inputs
     else:
-        length = int(stage.model.outputs[0].shape[-1])
         # Both heads ignore padding (MaskedMean, ZeroPadding): batches of any length.
-        length = None
         inputs = [
-            keras.Input(shape=(length,), dtype="int64", name=f"tokens_{analyzer}")
+            keras.Input(shape=(None,), dtype="int64", name=f"tokens_{analyzer}")
             for analyzer, _ in stage.analyzers
         ]
         blocks = [
