@@ -8,9 +8,11 @@ the real exit codes and that user errors print no traceback.
 
 import contextlib
 import csv
+import gzip
 import importlib.util
 import io
 import json
+import lzma
 import os
 import pickle
 import re
@@ -184,6 +186,38 @@ def test_predict_reads_standard_input(trained, monkeypatch):
     assert len(rows) == 1 and rows[0]["text"] == "win cash now"
 
 
+def test_predict_reads_compressed_files(trained, data_dir, tmp_path):
+    output, _, _ = trained
+    lines = tmp_path / "new.txt.gz"
+    lines.write_bytes(gzip.compress((data_dir / "new.txt").read_bytes()))
+    table = tmp_path / "messages.csv.xz"
+    table.write_bytes(lzma.compress((data_dir / "messages.csv").read_bytes()))
+    code, out, err = run(["predict", "--model", output, lines])
+    assert code == 0, err
+    assert [row["text"] for row in read_predictions(out)] == [
+        "free prize cash claim now", "see you at lunch mum"]
+    code, out, err = run(["predict", "--model", output, table, "--text-column", "message"])
+    assert code == 0, err
+    assert len(read_predictions(out)) == 240
+
+
+@pytest.mark.slow
+def test_train_on_a_gzipped_csv_trains_as_on_the_csv(trained, data_dir, tmp_path):
+    packed = tmp_path / "messages.csv.gz"
+    packed.write_bytes(gzip.compress((data_dir / "messages.csv").read_bytes()))
+    code, _, err = run(["train", "--data", packed, "--text-column", "message",
+                        "--label-column", "category", "--positive-label", "spam", *TINY,
+                        "--no-figures", "--output", tmp_path / "model"])
+    assert code == 0, err
+    ours = json.loads((tmp_path / "model" / "report.json").read_text())
+    plain = json.loads((trained[0] / "report.json").read_text())
+    assert ours["metadata"]["data"]["sha256"] == plain["metadata"]["data"]["sha256"]
+    # The same seed on the same texts: the same search and the same test scores.
+    assert (ours["metadata"]["search"]["cv_results"][0]["mean_test_score"]
+            == plain["metadata"]["search"]["cv_results"][0]["mean_test_score"])
+    assert ours["summary"]["f1"] == plain["summary"]["f1"]
+
+
 # ------------------------------------------------------------------ evaluate
 def test_evaluate_uses_the_recorded_positive_label(trained, data_dir, tmp_path):
     output, _, _ = trained
@@ -224,6 +258,7 @@ def bad_files(tmp_path_factory):
     write_messages(folder / "one_label.csv", [f"t{i}" for i in range(30)], ["ham"] * 30)
     write_messages(folder / "few_spam.csv", [f"t{i}" for i in range(30)],
                    ["ham"] * 27 + ["spam"] * 3)
+    (folder / "gzipped.csv").write_bytes(gzip.compress(b"message,category\nhi,ham\n"))
     return folder
 
 
@@ -240,6 +275,9 @@ def bad_files(tmp_path_factory):
     (["train", "--data", "{bad}/latin1.csv", "--text-column", "message"],
      "Could not decode .*latin1.csv with --encoding 'utf-8': byte 0xe9 at line 2.*"
      "pass --encoding 'cp1252'"),
+    (["train", "--data", "{bad}/gzipped.csv", "--encoding", "latin-1"],
+     r"gzipped.csv looks like a binary file \(gzip-compressed\), not text; a gzip file is "
+     r"decompressed when its name ends in \.gz \(e\.g\. reviews\.csv\.gz\); rename it so"),
     (["train", "--data", "{bad}/missing.csv"], "No such file: .*missing.csv"),
     (["train", "--data", "{bad}/one_label.csv", "--text-column", "message",
       "--label-column", "category"], "holds one label only"),
