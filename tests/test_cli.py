@@ -281,6 +281,10 @@ def bad_files(tmp_path_factory):
     (["train", "--data", "{bad}/missing.csv"], "No such file: .*missing.csv"),
     (["train", "--data", "{bad}/one_label.csv", "--text-column", "message",
       "--label-column", "category"], "holds one label only"),
+    (["train", "--data", "{bad}/one_label.csv", "--text-column", "message",
+      "--label-column", "category", "--positive-label", "ham"],
+     r"one_label.csv holds texts labelled 'ham' only \('ham' \(30\)\); training and "
+     "evaluating need texts of another label too"),
     (["train", "--data", "{bad}/few_spam.csv", "--text-column", "message",
       "--label-column", "category"], "has 3 text.* labelled 'spam'; with --cv 3"),
     (["train", "--data", "{data}/messages.csv", "--text-column", "message",

@@ -165,6 +165,9 @@ def _choose_positive(labels, positive_label, source, origin):
     if type(negative) is not type(positive):
         negative, positive = str(negative), str(positive)
     y = np.array([str(_scalar(label)) == str(positive) for label in labels], dtype=np.int64)
+    if y.all():  # --positive-label named the only label there is
+        raise UsageError(f"{source} holds texts labelled {positive!r} only ({shown}); "
+                         "training and evaluating need texts of another label too.")
     return [negative, positive], y
 
 

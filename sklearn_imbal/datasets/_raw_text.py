@@ -126,12 +126,13 @@ def decompress(path: Path, compression: str) -> tuple[bytes, str | None]:
     """
     raw = path.read_bytes()
     kind = binary_kind(raw)
-    expected = _DESCRIPTIONS[compression]
-    if compression != "zstd" and kind != expected:
-        found = f"it is {kind}" if kind else f"it starts with {raw[:8]!r}"
+    if kind != _DESCRIPTIONS[compression]:
+        found = f"it is {'a ' if kind.startswith('zip') else ''}{kind}" if kind \
+            else f"it starts with {raw[:8]!r}"
+        expected = "a zip archive" if compression == "zip" else f"{compression}-compressed"
         raise ValueError(
-            f"{path} is named {path.suffix} but is not {expected.split(',')[0]} ({found}). "
-            f"Rename it to {path.with_suffix('').name}, or compress it again."
+            f"{path} is named {path.suffix} but is not {expected} ({found}). Rename it "
+            f"to {path.with_suffix('').name}, or compress it again."
         )
     try:
         if compression == "zip":
