@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV
 
+import sklearn_imbal
 from sklearn_imbal.cli import main
 from sklearn_imbal.cli._data import LabelledTexts, load_labelled
 from sklearn_imbal.cli._model import load_model, save_model
@@ -87,7 +88,7 @@ def read_predictions(text):
 def test_train_writes_model_report_and_figures(trained):
     output, _, _ = trained
     names = {path.name for path in output.iterdir()}
-    assert names == {"model.joblib", "model.keras", "model.json", "report.json",
+    assert names == {"model.skops", "model.keras", "model.json", "report.json",
                      *(f"{name}.png" for name in FIGURES)}  # no temporary files left
     for name in FIGURES:
         assert (output / f"{name}.png").read_bytes().startswith(PNG_SIGNATURE)
@@ -130,7 +131,7 @@ def test_saved_model_matches_report_and_keras_export(trained, data_dir):
     output, _, _ = trained
     report = json.loads((output / "report.json").read_text())
     meta = json.loads((output / "model.json").read_text())
-    model = joblib.load(output / "model.joblib")
+    model = sklearn_imbal.load_model(output / "model.skops")  # no code from the file runs
     assert model.best_threshold_ == meta["threshold"] == report["summary"]["threshold"]
     assert meta["labels"] == ["ham", "spam"] and meta["positive_label"] == "spam"
     texts = ["free prize cash claim now", "see you at lunch mum"]
@@ -166,7 +167,7 @@ def test_predict_lines_file_gives_labels_at_the_tuned_threshold(trained, data_di
 def test_predict_csv_column_to_jsonl_file(trained, data_dir, tmp_path):
     output, _, _ = trained
     destination = tmp_path / "predictions.jsonl"
-    code, out, err = run(["predict", "--model", output / "model.joblib",
+    code, out, err = run(["predict", "--model", output / "model.skops",
                           data_dir / "messages.csv", "--text-column", "message",
                           "--format", "jsonl", "--no-text", "--output", destination])
     assert code == 0, err
@@ -331,24 +332,31 @@ def test_predict_on_empty_or_unreadable_input(trained, data_dir, bad_files, monk
 
 def test_corrupt_model_files(trained, tmp_path):
     output, _, _ = trained
-    raw = (output / "model.joblib").read_bytes()
-    # Truncated, without model.json beside it: unpickling fails.
+    raw = (output / "model.skops").read_bytes()
+    # Truncated, without model.json beside it: the archive cannot be read.
     (tmp_path / "alone").mkdir()
-    (tmp_path / "alone" / "model.joblib").write_bytes(raw[: len(raw) // 2])
+    (tmp_path / "alone" / "model.skops").write_bytes(raw[: len(raw) // 2])
     code, _, err = run(["predict", "--model", tmp_path / "alone", "-"])
     assert code == 2
-    assert "Could not load a model from " in err and "alone/model.joblib" in err
+    assert "Could not read " in err and "alone/model.skops as a .skops model file" in err
     assert "truncated or corrupt" in err
+    # A pickle cut short, named as such.
+    (tmp_path / "alone" / "cut.joblib").write_bytes(b"\x80\x04\x95")
+    code, _, err = run(["predict", "--model", tmp_path / "alone" / "cut.joblib", "-"])
+    assert code == 2 and "Could not load a model from " in err and "truncated" in err
     # The Keras export is not the model file, whatever its name.
     code, _, err = run(["predict", "--model", output / "model.keras", "-"])
     assert code == 2 and "model.keras is a zip archive, such as a Keras model" in err
     (tmp_path / "keras_named.joblib").write_bytes((output / "model.keras").read_bytes())
     code, _, err = run(["predict", "--model", tmp_path / "keras_named.joblib", "-"])
     assert code == 2 and "keras_named.joblib is a zip archive" in err
+    (tmp_path / "keras_named.skops").write_bytes((output / "model.keras").read_bytes())
+    code, _, err = run(["predict", "--model", tmp_path / "keras_named.skops", "-"])
+    assert code == 2 and "keras_named.skops is a zip archive, such as a Keras model" in err
     # One byte changed, model.json beside it: the checksum catches it first.
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / "model.json").write_bytes((output / "model.json").read_bytes())
-    (tmp_path / "copy" / "model.joblib").write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
+    (tmp_path / "copy" / "model.skops").write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
     code, _, err = run(["evaluate", "--model", tmp_path / "copy", "--data", "synthetic",
                         "--output", tmp_path / "out"])
     assert code == 2
@@ -363,6 +371,18 @@ def test_corrupt_model_files(trained, tmp_path):
     code, _, err = run(["predict", "--model", tmp_path / "numbers.joblib", "-"])
     assert code == 2 and "does not take raw text" in err
     assert not any(path.name.startswith(".") for path in tmp_path.rglob("*"))
+
+
+def test_a_folder_holding_a_pickle_still_loads(trained, data_dir, tmp_path):
+    """Folders that earlier versions wrote (model.joblib); model.skops wins over it."""
+    estimator = load_model(trained[0]).estimator
+    joblib.dump(estimator, tmp_path / "model.joblib")
+    code, out, err = run(["predict", "--model", tmp_path, data_dir / "new.txt"])
+    assert code == 0, err
+    assert len(read_predictions(out)) == 2
+    assert load_model(tmp_path).path.name == "model.joblib"
+    (tmp_path / "model.skops").write_bytes((trained[0] / "model.skops").read_bytes())
+    assert load_model(tmp_path).path.name == "model.skops"
 
 
 @pytest.mark.smoke
@@ -434,8 +454,8 @@ def test_interrupted_model_save_leaves_no_partial_file(trained, monkeypatch, tmp
     monkeypatch.setattr(keras.saving, "save_model", save_half_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         save_model(estimator, tmp_path, {})
-    # model.joblib was complete before the Keras export began; nothing else exists.
-    assert [path.name for path in tmp_path.iterdir()] == ["model.joblib"]
+    # model.skops was complete before the Keras export began; nothing else exists.
+    assert [path.name for path in tmp_path.iterdir()] == ["model.skops"]
     assert load_model(tmp_path).threshold == estimator.best_threshold_
 
 
@@ -492,7 +512,7 @@ def test_parallel_search_counts_fits_and_workers_stay_quiet(backend, capfd, tmp_
     # log lines follow TF_CPP_MIN_LOG_LEVEL, which the test run may set lower.)
     assert "oneDNN custom operations" not in err and "absl::InitializeLog" not in err, err
     assert "Worker process still alive" not in err
-    assert (tmp_path / "model" / "model.joblib").is_file()
+    assert (tmp_path / "model" / "model.skops").is_file()
 
 
 # ------------------------------------------------------------------ entry points

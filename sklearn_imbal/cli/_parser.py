@@ -205,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("input", metavar="FILE", nargs="?", default="-",
                          help="the texts; '-' or nothing reads standard input")
     predict.add_argument("--model", metavar="PATH", required=True,
-                         help="model.joblib, or the folder 'train' wrote it to")
+                         help="model.skops (or a model.joblib pickle), or the folder "
+                              "'train' wrote it to")
     _add_text_file_options(predict, labelled=False)
     predict.add_argument("--format", choices=["csv", "jsonl"], default="csv",
                          help="output format (default: csv)")
@@ -223,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "threshold.",
     )
     evaluate.add_argument("--model", metavar="PATH", required=True,
-                          help="model.joblib, or the folder 'train' wrote it to")
+                          help="model.skops (or a model.joblib pickle), or the folder "
+                              "'train' wrote it to")
     evaluate.add_argument("--data", metavar="PATH_OR_NAME", required=True,
                           help=f"a labelled file or a built-in dataset: {_DATASETS_HELP}")
     _add_text_file_options(
