@@ -161,8 +161,8 @@ ENCODINGS = st.sampled_from(["utf-8"] * 8 + ["latin-1", "utf-16", "ascii", "no-s
 POSITIVE = st.sampled_from([None, None, "spam", "1", "nan", "True", "zzz"])
 
 
-def _write(name, raw):
-    folder = Path(tempfile.mkdtemp(prefix="sklearn-imbal-property-"))
+def _write(scratch, name, raw):
+    folder = Path(tempfile.mkdtemp(prefix="example-", dir=scratch))
     path = folder / name
     path.write_bytes(raw)
     return folder, path
@@ -186,6 +186,12 @@ def cheap_search():
 
 
 @pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    """One folder per example, under pytest's temporary folders (cleaned by pytest)."""
+    return tmp_path_factory.mktemp("property_files")
+
+
+@pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     """A saved binary text classifier (the TF-IDF baseline), as ``train`` writes one."""
     from sklearn_imbal.cli._model import save_model
@@ -203,8 +209,8 @@ def model_dir(tmp_path_factory):
 # ------------------------------------------------------------------ properties
 @settings(max_examples=40, **SETTINGS)
 @given(file=FILES, encoding=ENCODINGS, positive=POSITIVE)
-def test_train_on_any_file_succeeds_or_names_the_problem(file, encoding, positive):
-    folder, path = _write(*file)
+def test_train_on_any_file_succeeds_or_names_the_problem(scratch, file, encoding, positive):
+    folder, path = _write(scratch, *file)
     argv = ["train", "--data", path, "--text-column", "text", "--label-column", "label",
             "--encoding", encoding, *TINY, "--no-figures", "--no-progress",
             "--output", folder / "model"]
@@ -218,9 +224,9 @@ def test_train_on_any_file_succeeds_or_names_the_problem(file, encoding, positiv
 
 @settings(max_examples=40, **SETTINGS)
 @given(file=FILES, encoding=ENCODINGS, column=st.sampled_from([None, "text", "label"]))
-def test_predict_on_any_file_succeeds_or_names_the_problem(model_dir, file, encoding,
-                                                           column):
-    _, path = _write(*file)
+def test_predict_on_any_file_succeeds_or_names_the_problem(scratch, model_dir, file,
+                                                           encoding, column):
+    _, path = _write(scratch, *file)
     argv = ["predict", "--model", model_dir, path, "--encoding", encoding]
     if column is not None:
         argv += ["--text-column", column]
@@ -232,9 +238,9 @@ def test_predict_on_any_file_succeeds_or_names_the_problem(model_dir, file, enco
 
 @settings(max_examples=40, **SETTINGS)
 @given(file=FILES, encoding=ENCODINGS, positive=POSITIVE)
-def test_evaluate_on_any_file_succeeds_or_names_the_problem(model_dir, file, encoding,
-                                                            positive):
-    folder, path = _write(*file)
+def test_evaluate_on_any_file_succeeds_or_names_the_problem(scratch, model_dir, file,
+                                                            encoding, positive):
+    folder, path = _write(scratch, *file)
     argv = ["evaluate", "--model", model_dir, "--data", path, "--text-column", "text",
             "--label-column", "label", "--encoding", encoding, "--no-figures",
             "--output", folder / "evaluation"]
