@@ -109,7 +109,7 @@ def main(argv=None):
         "train_s": train_s, "fit_s": fit_s,
         "predict_docs_per_s": args.n_documents / predict_s,
         "vocabulary_size": int(sum(
-            layer.vocabulary_size() for layer in clf.model_.layers
+            layer.vocabulary_size() for layer in clf.model_.get_layer("text_stage").layers
             if isinstance(layer, keras.layers.TextVectorization)
         )),
     }), flush=True)

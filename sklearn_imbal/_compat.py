@@ -55,6 +55,7 @@ __all__ = [
     "_routing_enabled",
     "classifier_tags",
     "dask_backend_that_survives_worker_death",
+    "text_vectorization_tokens",
     "validate_params",
 ]
 
@@ -179,3 +180,20 @@ def dask_backend_that_survives_worker_death() -> type:
             super().stop_call()
 
     return SurvivingDaskBackend
+
+
+def text_vectorization_tokens(layer, texts):
+    """The tokens a ``keras.layers.TextVectorization`` looks up: standardized, split, n-grams.
+
+    Why: ``fit`` tokenizes its texts once and builds the vocabulary and the
+    cached features from those tokens (:mod:`sklearn_imbal.keras._text_stage`);
+    calling the layer's own preprocessing is what makes them exactly the tokens
+    the saved layer produces at predict time. Keras has no public API for the
+    tokens alone; ``TextVectorization._preprocess(inputs)`` is the step of
+    ``call`` before the lookup in Keras 3.2 to 3.15 (a test checks it exists).
+
+    Returns
+    -------
+    tokens : tf.RaggedTensor of shape (n_texts, None), dtype string
+    """
+    return layer._preprocess(texts)

@@ -104,7 +104,8 @@ def events(kind, model=None):
 
 def vocabulary(clf):
     """Every term of every TextVectorization layer of a fitted classifier."""
-    layers = [layer for layer in clf.model_.layers if layer.name.startswith("vectorize_")]
+    stage = clf.model_.get_layer("text_stage")
+    layers = [layer for layer in stage.layers if layer.name.startswith("vectorize_")]
     assert layers
     return [term for layer in layers for term in layer.get_vocabulary()]
 
@@ -222,7 +223,7 @@ def test_document_frequencies_come_from_the_training_texts(audited_cv, data):
     folds, _ = audited_cv
     for fold in folds:
         [(trained_on, _)] = fold["split"]
-        model = fold["clf"].model_
+        model = fold["clf"].model_.get_layer("text_stage")
         terms = model.get_layer("vectorize_word").get_vocabulary()
         idf = model.get_layer("tfidf_word").idf.numpy()
         words = [set(text.split()) for text in trained_on]

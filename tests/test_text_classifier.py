@@ -126,7 +126,7 @@ def test_same_seed_same_predictions(small_text_data):
 
 
 def _vocabulary(clf, analyzer="word"):
-    return set(clf.model_.get_layer(f"vectorize_{analyzer}").get_vocabulary())
+    return set(clf.model_.get_layer("text_stage").get_layer(f"vectorize_{analyzer}").get_vocabulary())
 
 
 def test_vocabulary_comes_from_the_training_texts_only(small_text_data):

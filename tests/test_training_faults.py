@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 from sklearn.exceptions import NotFittedError
 
-import sklearn_imbal.keras._builders as builders
+import sklearn_imbal.keras._text_stage as text_stage
 from sklearn_imbal import KerasTextClassifier, KerasVectorClassifier
 from sklearn_imbal.exceptions import TrainingDivergedError
 
@@ -131,7 +131,7 @@ def test_interrupt_while_adapting_the_vocabulary(small_text_data, reference, mon
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(builders, "adapt_text_vectorization", interrupted)
+        patch.setattr(text_stage, "_learn_vocabulary", interrupted)
         with pytest.raises(KeyboardInterrupt):
             clf.fit(X, y)
     _assert_unfitted(clf, X)

@@ -76,6 +76,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BaseKerasClassifier"]
 
+# Training steps per call of Keras' step function, without user callbacks.
+_STEPS_PER_EXECUTION = 32
+
 
 class BaseKerasClassifier(
     LegacyTagsFor16,
@@ -141,9 +144,22 @@ class BaseKerasClassifier(
         """The ``tf.TensorSpec`` of one batch of model input."""
         raise NotImplementedError
 
-    def _build_default_model(self, X_train, class_prior):
-        """Build the built-in, uncompiled Keras model from the training inputs."""
+    def _build_default_model(self, X, train, class_prior):
+        """Build the built-in, uncompiled Keras model from the rows ``train`` of X.
+
+        Returns the model and its training inputs for every row of X in the
+        form ``_gather`` takes (e.g. a text model's cached features), or None
+        to use ``_training_features(X)``.
+        """
         raise NotImplementedError
+
+    def _training_model(self):
+        """The Keras model ``fit`` trains: ``model_``, or a part of it (compiled)."""
+        return self.model_
+
+    def _training_features(self, X):
+        """Every row of validated X as the training model's input, for ``_gather``."""
+        return self._to_tensor(X)
 
     def _model_builder_extras(self, X_train):
         """Extra entries for the ``meta`` dict handed to a user's ``model=`` builder."""
@@ -157,7 +173,9 @@ class BaseKerasClassifier(
         return batch
 
     def _gather(self, x, index):
-        """Rows ``index`` of ``_to_tensor``'s output, as one model batch (traced)."""
+        """Rows ``index`` of ``_training_features``' output, as one batch (traced)."""
+        if hasattr(x, "gather"):  # cached features batch themselves
+            return x.gather(index)
         return self._as_model_input(tf.gather(x, index))
 
     def _slice(self, x, start, stop):
@@ -190,9 +208,20 @@ class BaseKerasClassifier(
             "run_eagerly": self.run_eagerly,
             # String tensors cannot be XLA-compiled; "auto" would try on some setups.
             "jit_compile": False,
+            "steps_per_execution": self._steps_per_execution(),
         }
         kwargs.update(self._routed("compile"))
         return kwargs
+
+    def _steps_per_execution(self):
+        """Training steps per call of Keras' compiled step function.
+
+        Several: a step of a small head costs less than the call. A user's
+        callbacks get every batch's events, so with callbacks it is one step per
+        call. ``compile__steps_per_execution`` overrides both.
+        """
+        default = 1 if self.callbacks else _STEPS_PER_EXECUTION
+        return self._routed("compile").get("steps_per_execution", default)
 
     def _learning_rate(self):
         """``learning_rate``, or a schedule over the steps of this fit."""
@@ -313,26 +342,30 @@ class BaseKerasClassifier(
             y_encoded = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
             sample_weight = sample_weight * self._class_sample_weight(y)
             train, validation = self._validation_split(X, y, partial)
+            features = None
             if not reuse:
-                X_train = self._take(X, train)
                 prior = np.bincount(
                     self._class_codes(y_encoded[train]), weights=sample_weight[train],
                     minlength=self.n_classes_,
                 )
                 with self._seeded():
-                    self.model_ = self._build_model(X_train, prior / prior.sum())
+                    self.model_, features = self._build_model(X, train, prior / prior.sum())
                 self._initialize_callbacks()
                 batch_size = self._routed("fit").get("batch_size", self.batch_size)
                 self._decay_steps = epochs * -(-len(train) // batch_size)
                 try:
                     self._ensure_compiled_model()
+                    # Compiled now, while the schedule's decay steps are known.
+                    self._training_model()
                 finally:
                     del self._decay_steps
             elif getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
                 self, "_fit_callbacks"
             ):
                 self._initialize_callbacks()
-            self._train(X, y_encoded, sample_weight, train, validation,
+            if features is None:
+                features = self._training_features(X)
+            self._train(features, y_encoded, sample_weight, train, validation,
                         epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
             # Created now so that predicting does not change the estimator's state.
             self._predict_function()
@@ -400,14 +433,15 @@ class BaseKerasClassifier(
         return validation_split(y, self._sample_groups(X), fraction=self.validation_fraction,
                                 seed=self._sub_seed(1))
 
-    def _build_model(self, X_train, class_prior):
+    def _build_model(self, X, train, class_prior):
+        """The model of a new fit, and its training features (None: not cached)."""
         if self.model is None:
-            return self._build_default_model(X_train, class_prior)
+            return self._build_default_model(X, train, class_prior)
         if isinstance(self.model, keras.Model):
-            return self.model
-        self._builder_extras = self._model_builder_extras(X_train)
+            return self.model, None
+        self._builder_extras = self._model_builder_extras(self._take(X, train))
         try:
-            return self._build_keras_model()
+            return self._build_keras_model(), None
         finally:
             del self._builder_extras
 
@@ -443,7 +477,12 @@ class BaseKerasClassifier(
             return (self._gather(x, index), tf.gather(y, index),
                     tf.gather(sample_weight, index))
 
-        return batches.map(gather).prefetch(tf.data.AUTOTUNE)
+        # Not converted by autograph (no Python control flow on tensors): tracing
+        # would cost more than a fit's worth of batches.
+        return batches.map(
+            tf.autograph.experimental.do_not_convert(gather),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        ).prefetch(tf.data.AUTOTUNE)
 
     @staticmethod
     def _class_codes(y_encoded):
@@ -452,11 +491,15 @@ class BaseKerasClassifier(
         codes = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
         return codes.astype(np.int64)
 
-    def _train(self, X, y, sample_weight, train, validation, *, epochs, initial_epoch,
+    def _train(self, x, y, sample_weight, train, validation, *, epochs, initial_epoch,
                warm_start):
         routed = self._routed("fit")
         batch_size = routed.get("batch_size", self.batch_size)
-        x = self._to_tensor(X)
+        model = self._training_model()
+        if model.steps_per_execution != self._steps_per_execution():
+            # Callbacks set or removed since the model was compiled (warm start).
+            model.steps_per_execution = self._steps_per_execution()
+            model.make_train_function(force=True)
         dataset = self._make_dataset(x, y, sample_weight, train, batch_size=batch_size,
                                      shuffle=self.shuffle, sampling=self.batch_sampling)
         guard = NonFiniteLossGuard()
@@ -472,7 +515,7 @@ class BaseKerasClassifier(
         history = {}
         if epochs > 0:
             with self._seeded():
-                history = self.model_.fit(
+                history = model.fit(
                     dataset,
                     epochs=initial_epoch + epochs,
                     initial_epoch=initial_epoch,

@@ -1,9 +1,10 @@
 """The built-in Keras architectures of KerasTextClassifier.
 
-A model takes a 1-D string tensor and returns class probabilities. Its first
-layers are ``TextVectorization`` layers adapted on the training texts of the
-current fit only, so a fitted model is self-contained and cross-validation folds
-never share vocabulary.
+A model takes a 1-D string tensor and returns class probabilities. It is a text
+stage (``TextVectorization`` layers adapted on the training texts of the current
+fit only, see :mod:`~sklearn_imbal.keras._text_stage`) followed by a trainable
+head, so a fitted model is self-contained and cross-validation folds never share
+vocabulary.
 
 ``"tfidf"``
     Sparse sublinear TF-IDF over word and/or character n-grams (one block per
@@ -23,54 +24,12 @@ import math
 import keras
 import numpy as np
 
-from sklearn_imbal.keras._layers import (
-    MaskedMean,
-    SparseConcatenate,
-    SublinearTfIdf,
-    adapt_text_vectorization,
-    document_frequency,
-    make_text_vectorization,
-    resolve_ngrams,
-)
+from sklearn_imbal.keras._layers import MaskedMean
+from sklearn_imbal.keras._text_stage import HEAD
 
-__all__ = [
-    "ARCHITECTURES", "LayerSeeds", "adapt_vectorizers", "build_text_model", "output_layer",
-]
+__all__ = ["ARCHITECTURES", "LayerSeeds", "build_text_model", "output_layer"]
 
 ARCHITECTURES = ("tfidf", "bag", "cnn")
-
-
-def adapt_vectorizers(texts, *, architecture, analyzers, ngrams, max_tokens, lowercase,
-                      sequence_length):
-    """Build and adapt one vectorizer per analyzer on the training ``texts``.
-
-    Returns
-    -------
-    branches : list of (keras.layers.TextVectorization, SublinearTfIdf or None)
-        The TF-IDF layer is set for the ``"tfidf"`` architecture, with the IDF
-        weights of ``texts``.
-    """
-    n_documents = int(texts.shape[0])
-    branches = []
-    for analyzer in analyzers:
-        sizes = resolve_ngrams(ngrams, analyzer, architecture)
-        output_mode = "count" if architecture == "tfidf" else "int"
-        vectorizer = make_text_vectorization(
-            analyzer=analyzer,
-            ngrams=sizes,
-            max_tokens=max_tokens,
-            lowercase=lowercase,
-            output_mode=output_mode,
-            sequence_length=sequence_length,
-            name=f"vectorize_{analyzer}",
-        )
-        adapt_text_vectorization(vectorizer, texts, analyzer=analyzer)
-        tfidf = None
-        if architecture == "tfidf":
-            tfidf = SublinearTfIdf(vectorizer.vocabulary_size(), name=f"tfidf_{analyzer}")
-            tfidf.set_document_frequency(document_frequency(vectorizer, texts), n_documents)
-        branches.append((vectorizer, tfidf))
-    return branches
 
 
 class LayerSeeds:
@@ -115,13 +74,10 @@ def output_layer(n_classes, *, l2=0.0, class_prior=None, name="output", seed=Non
     )
 
 
-def _branch(inputs, vectorizer, tfidf, *, architecture, embedding_dim, hidden_units,
+def _branch(tokens, vocabulary_size, *, architecture, embedding_dim, hidden_units,
             kernel_size, dropout, name, seeds):
-    tokens = vectorizer(inputs)
-    if architecture == "tfidf":
-        return tfidf(tokens)
     x = keras.layers.Embedding(
-        vectorizer.vocabulary_size(),
+        vocabulary_size,
         embedding_dim,
         # Keras' default "uniform" initializer, with an explicit seed.
         embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seeds()),
@@ -141,14 +97,14 @@ def _branch(inputs, vectorizer, tfidf, *, architecture, embedding_dim, hidden_un
     return keras.layers.GlobalMaxPooling1D(name=f"max_{name}")(x)
 
 
-def build_text_model(branches, *, architecture, n_classes, embedding_dim=64, hidden_units=0,
+def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden_units=0,
                      kernel_size=5, dropout=0.0, l2=0.0, class_prior=None, seed=None):
-    """Assemble the Keras model for adapted vectorizer ``branches``.
+    """The head for a fitted text ``stage``, and ``model_``: the two composed.
 
     Parameters
     ----------
-    branches : list of (TextVectorization, SublinearTfIdf or None)
-        From :func:`adapt_vectorizers`.
+    stage : FittedTextStage
+        From :func:`~sklearn_imbal.keras._text_stage.fit_text_stage`.
     architecture : {"tfidf", "bag", "cnn"}
     n_classes : int
     embedding_dim, hidden_units, kernel_size : int
@@ -161,20 +117,36 @@ def build_text_model(branches, *, architecture, n_classes, embedding_dim=64, hid
     Returns
     -------
     model : keras.Model
-        Uncompiled; input is a 1-D string tensor.
+        Uncompiled; input is a 1-D string tensor. Its layers are the text stage
+        (named ``TEXT_STAGE``) and the head (``HEAD``), which takes the stage's
+        output: a sparse TF-IDF matrix for ``"tfidf"``, else one padded token id
+        matrix per analyzer.
     """
     seeds = LayerSeeds(seed)
-    inputs = keras.Input(shape=(), dtype="string", name="text")
-    blocks = [
-        _branch(
-            inputs, vectorizer, tfidf, architecture=architecture,
-            embedding_dim=embedding_dim, hidden_units=hidden_units,
-            kernel_size=kernel_size, dropout=dropout, name=vectorizer.name.split("_", 1)[-1],
-            seeds=seeds,
+    if architecture == "tfidf":
+        width = sum(size for _, size in stage.analyzers)
+        inputs = keras.Input(shape=(width,), sparse=True, name="tfidf")
+        x = inputs
+    else:
+        length = int(stage.model.outputs[0].shape[-1])
+        # The bag head averages unmasked steps, so it takes batches of any length.
+        length = None if architecture == "bag" else length
+        inputs = [
+            keras.Input(shape=(length,), dtype="int64", name=f"tokens_{analyzer}")
+            for analyzer, _ in stage.analyzers
+        ]
+        blocks = [
+            _branch(
+                tokens, size, architecture=architecture, embedding_dim=embedding_dim,
+                hidden_units=hidden_units, kernel_size=kernel_size, dropout=dropout,
+                name=analyzer, seeds=seeds,
+            )
+            for tokens, (analyzer, size) in zip(inputs, stage.analyzers)
+        ]
+        x = blocks[0] if len(blocks) == 1 else keras.layers.Concatenate(name="concatenate")(
+            blocks
         )
-        for vectorizer, tfidf in branches
-    ]
-    x = blocks[0] if len(blocks) == 1 else SparseConcatenate(name="concatenate")(blocks)
+        inputs = inputs[0] if len(inputs) == 1 else inputs
     regularizer = keras.regularizers.L2(l2) if l2 else None
     # Dropout is skipped on sparse TF-IDF input: Keras' Dropout densifies.
     sparse_input = architecture == "tfidf"
@@ -189,4 +161,6 @@ def build_text_model(branches, *, architecture, n_classes, embedding_dim=64, hid
     if dropout and not sparse_input:
         x = keras.layers.Dropout(dropout, seed=seeds(), name="dropout")(x)
     outputs = output_layer(n_classes, l2=l2, class_prior=class_prior, seed=seeds())(x)
-    return keras.Model(inputs, outputs, name=f"text_{architecture}")
+    head = keras.Model(inputs, outputs, name=HEAD)
+    text = keras.Input(shape=(), dtype="string", name="text")
+    return keras.Model(text, head(stage.model(text)), name=f"text_{architecture}")

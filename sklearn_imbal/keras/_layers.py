@@ -24,7 +24,7 @@ __all__ = [
     "SparseConcatenate",
     "SublinearTfIdf",
     "adapt_text_vectorization",
-    "document_frequency",
+    "raise_empty_vocabulary",
     "make_text_vectorization",
     "resolve_ngrams",
 ]
@@ -97,7 +97,8 @@ class SublinearTfIdf(keras.layers.Layer):
 
     (``sublinear=False`` uses :math:`\\mathrm{tf}(c) = c`), with the smoothed
     :math:`\\mathrm{idf}_t = \\log\\frac{1 + n}{1 + \\mathrm{df}_t} + 1` computed
-    on the training texts by :func:`document_frequency`. The IDF weights are a
+    on the training texts (from the cached counts of
+    :func:`~sklearn_imbal.keras._text_stage.fit_text_stage`). The IDF weights are a
     non-trainable weight of the layer, so they are saved with the model.
     Sparse counts stay sparse.
 
@@ -312,54 +313,26 @@ def _text_dataset(texts):
 def adapt_text_vectorization(layer, texts, *, analyzer=None):
     """Learn ``layer``'s vocabulary from ``texts`` (a 1-D string tensor), in batches.
 
-    Raises a ValueError naming ``analyzer`` when the texts hold no token at
-    all: Keras would otherwise fail at the first lookup with a TensorFlow
-    "table not initialized" error.
+    Raises the ValueError of :func:`raise_empty_vocabulary` when the texts hold
+    no token at all: Keras would otherwise fail at the first lookup with a
+    TensorFlow "table not initialized" error.
     """
     layer.adapt(_text_dataset(texts))
     if not layer.get_vocabulary(include_special_tokens=False):
-        what = (
-            "word: every text is empty or holds only whitespace and punctuation"
-            if analyzer == "word" else
-            "token: every text is empty, holds only whitespace, or is shorter than "
-            "the smallest n-gram"
-        )
-        raise ValueError(
-            f"The {int(texts.shape[0])} training texts contain no {what}, so there is "
-            f"no vocabulary to learn (analyzer={analyzer!r}). Check the texts, or use a "
-            "character analyzer (analyzer='char_wb') for texts made of punctuation."
-        )
+        raise_empty_vocabulary(int(texts.shape[0]), analyzer)
     return layer
 
 
-def document_frequency(layer, texts):
-    """How many of ``texts`` contain each term of an adapted count-mode ``layer``.
-
-    Parameters
-    ----------
-    layer : keras.layers.TextVectorization
-        Adapted, with ``output_mode="count"``.
-    texts : tf.Tensor of shape (n_samples,), dtype string
-        The training texts.
-
-    Returns
-    -------
-    df : ndarray of shape (vocabulary_size,), dtype=int64
-    """
-    size = layer.vocabulary_size()
-
-    def count(batch):
-        counts = layer(batch)
-        columns = counts.indices[:, 1] if isinstance(counts, tf.SparseTensor) else (
-            tf.where(counts > 0)[:, 1]
-        )
-        return tf.math.bincount(
-            tf.cast(columns, tf.int32), minlength=size, maxlength=size, dtype=tf.int64
-        )
-
-    # Traced explicitly once per call (see BaseKerasClassifier._predict_function).
-    count = tf.function(count).get_concrete_function(tf.TensorSpec([None], tf.string))
-    df = np.zeros(size, dtype=np.int64)
-    for batch in _text_dataset(texts):
-        df += count(batch).numpy()
-    return df
+def raise_empty_vocabulary(n_texts, analyzer):
+    """Raise the ValueError for ``n_texts`` training texts without a token of ``analyzer``."""
+    what = (
+        "word: every text is empty or holds only whitespace and punctuation"
+        if analyzer == "word" else
+        "token: every text is empty, holds only whitespace, or is shorter than "
+        "the smallest n-gram"
+    )
+    raise ValueError(
+        f"The {n_texts} training texts contain no {what}, so there is "
+        f"no vocabulary to learn (analyzer={analyzer!r}). Check the texts, or use a "
+        "character analyzer (analyzer='char_wb') for texts made of punctuation."
+    )

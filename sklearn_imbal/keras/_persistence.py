@@ -22,7 +22,8 @@ __all__ = ["KerasPicklingMixin", "TRANSIENT_STATE"]
 
 # Private state that is rebuilt on demand and must not be pickled.
 TRANSIENT_STATE = (
-    "_predict_fn_cache", "_fit_callbacks", "_predict_callbacks", "_callbacks_used",
+    "_predict_fn_cache", "_trainer_cache", "_fit_callbacks", "_predict_callbacks",
+    "_callbacks_used",
 )
 
 

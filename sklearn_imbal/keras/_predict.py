@@ -75,7 +75,11 @@ class FastPredictMixin:
         def predict(batch):
             return model(self._as_model_input(batch), training=False)
 
-        concrete = tf.function(predict).get_concrete_function(self._input_signature())
+        # No autograph: the models have no Python control flow on tensors, and
+        # converting their layers' code costs more than a second per model.
+        concrete = tf.function(predict, autograph=False).get_concrete_function(
+            self._input_signature()
+        )
         self._predict_fn_cache = (model, concrete)
         return concrete
 

@@ -6,27 +6,23 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
+import keras
 import tensorflow as tf
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
-from sklearn_imbal.keras._builders import (
-    ARCHITECTURES,
-    adapt_vectorizers,
-    build_text_model,
-)
+from sklearn_imbal.keras._builders import ARCHITECTURES, build_text_model
 from sklearn_imbal.keras._layers import (
     ANALYZERS,
     adapt_text_vectorization,
     make_text_vectorization,
     resolve_ngrams,
 )
+from sklearn_imbal.keras._text_stage import HEAD, TEXT_STAGE, fit_text_stage, vectorize
 from sklearn_imbal.keras._training import groups_of_equal
 from sklearn_imbal.utils.validation import check_text_array
 
 if TYPE_CHECKING:
-    import keras
-
     from sklearn_imbal._typing import RandomState
 
 __all__ = ["KerasTextClassifier"]
@@ -339,9 +335,10 @@ class KerasTextClassifier(BaseKerasClassifier):
     def _input_signature(self):
         return tf.TensorSpec([None], tf.string)
 
-    def _build_default_model(self, X_train, class_prior):
-        branches = adapt_vectorizers(
-            self._to_tensor(X_train),
+    def _build_default_model(self, X, train, class_prior):
+        stage = fit_text_stage(
+            self._to_tensor(X),
+            train,
             architecture=self.architecture,
             analyzers=self._analyzers(),
             ngrams=self.ngrams,
@@ -349,8 +346,8 @@ class KerasTextClassifier(BaseKerasClassifier):
             lowercase=self.lowercase,
             sequence_length=self.sequence_length,
         )
-        return build_text_model(
-            branches,
+        model = build_text_model(
+            stage,
             architecture=self.architecture,
             n_classes=self.n_classes_,
             embedding_dim=self.embedding_dim,
@@ -361,6 +358,39 @@ class KerasTextClassifier(BaseKerasClassifier):
             class_prior=class_prior,
             seed=self._sub_seed(4),  # 1-3: validation split, shuffling, batches
         )
+        return model, stage.features
+
+    def _parts(self):
+        """The text stage and head of a built-in ``model_``; None for other models."""
+        names = {layer.name for layer in self.model_.layers}
+        if not {TEXT_STAGE, HEAD} <= names:
+            return None  # a user's model, or one pickled before the two parts
+        return self.model_.get_layer(TEXT_STAGE), self.model_.get_layer(HEAD)
+
+    def _training_model(self):
+        parts = self._parts()
+        if parts is None:
+            return self.model_
+        cache = getattr(self, "_trainer_cache", None)
+        if cache is not None and cache[0] is self.model_:
+            return cache[1]
+        # A model of its own over the head's layers (so its weights are model_'s),
+        # compiled with model_'s optimizer: the optimizer state is saved with
+        # model_, and model_ never holds a second, compiled model.
+        head = parts[1]
+        trainer = keras.Model(head.inputs, head.outputs, name=f"{HEAD}_trainer")
+        trainer.compile(**{**self._get_compile_kwargs(), "optimizer": self.model_.optimizer})
+        self._trainer_cache = (self.model_, trainer)
+        return trainer
+
+    def _training_features(self, X):
+        parts = self._parts()
+        if parts is None:
+            return self._to_tensor(X)
+        stage, head = parts
+        # A head with an unspecified input length takes batches padded to their longest.
+        fixed = all(tensor.shape[-1] is not None for tensor in head.inputs)
+        return vectorize(stage, self._to_tensor(X), pad_to_length=fixed)
 
     def _model_builder_extras(self, X_train):
         analyzer = self._analyzers()[0]

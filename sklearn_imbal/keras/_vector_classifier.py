@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
@@ -16,17 +15,13 @@ from sklearn.utils.validation import validate_data
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
 from sklearn_imbal.keras._builders import LayerSeeds, output_layer
+from sklearn_imbal.keras._text_stage import SparseRows
 from sklearn_imbal.keras._training import groups_of_equal
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import RandomState
 
 __all__ = ["KerasVectorClassifier"]
-
-# The rows of a CSR matrix as two ragged tensors sharing row splits: column
-# indices and values. tf.gather on them selects rows without densifying.
-_SparseRows = namedtuple("_SparseRows", ["columns", "values"])
-
 
 class KerasVectorClassifier(BaseKerasClassifier):
     """A Keras MLP classifier on numeric features that streams scipy sparse rows.
@@ -327,38 +322,17 @@ class KerasVectorClassifier(BaseKerasClassifier):
     def _to_tensor(self, X):
         if not sp.issparse(X):
             return tf.constant(np.asarray(X, dtype=np.float32))
-        splits = tf.constant(X.indptr, dtype=tf.int64)
-        index_dtype = tf.int32 if X.shape[1] < np.iinfo(np.int32).max else tf.int64
-        return _SparseRows(
-            tf.RaggedTensor.from_row_splits(
-                tf.constant(X.indices, dtype=index_dtype), splits, validate=False
-            ),
-            tf.RaggedTensor.from_row_splits(
-                tf.constant(X.data, dtype=tf.float32), splits, validate=False
-            ),
-        )
-
-    def _sparse_batch(self, columns, values):
-        """A ``tf.SparseTensor`` from the ragged columns and values of some rows."""
-        indices = tf.stack(
-            [columns.value_rowids(), tf.cast(columns.flat_values, tf.int64)], axis=1
-        )
-        shape = tf.stack([columns.nrows(), tf.constant(self.n_features_in_, tf.int64)])
-        batch = tf.SparseTensor(indices, values.flat_values, shape)
-        batch.set_shape([None, self.n_features_in_])
-        return batch
+        # tf.gather on the ragged rows selects rows without densifying.
+        return SparseRows.from_csr(X)
 
     def _gather(self, x, index):
-        if isinstance(x, _SparseRows):
-            rows = self._sparse_batch(tf.gather(x.columns, index), tf.gather(x.values, index))
-            return self._as_model_input(rows)
+        if isinstance(x, SparseRows):
+            return self._as_model_input(x.gather(index))
         return self._as_model_input(tf.gather(x, index))
 
     def _slice(self, x, start, stop):
-        if isinstance(x, _SparseRows):
-            return self._as_model_input(
-                self._sparse_batch(x.columns[start:stop], x.values[start:stop])
-            )
+        if isinstance(x, SparseRows):
+            return self._as_model_input(x.slice(start, stop))
         return self._as_model_input(x[start:stop])
 
     def _sparse_model(self):
@@ -383,12 +357,12 @@ class KerasVectorClassifier(BaseKerasClassifier):
         return tf.TensorSpec([None, self.n_features_in_], tf.float32)
 
     # ----------------------------------------------------------------- model
-    def _build_default_model(self, X_train, class_prior):
+    def _build_default_model(self, X, train, class_prior):
         hidden = self._hidden_layers()
         seeds = LayerSeeds(self._sub_seed(4))  # 1-3: validation split, shuffling, batches
         regularizer = keras.regularizers.L2(self.l2) if self.l2 else None
         inputs = keras.Input(
-            shape=(self.n_features_in_,), sparse=sp.issparse(X_train), name="features"
+            shape=(self.n_features_in_,), sparse=sp.issparse(X), name="features"
         )
         x = inputs
         for depth, units in enumerate(hidden):
@@ -401,7 +375,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
                 x = keras.layers.Dropout(self.dropout, seed=seeds(), name=f"dropout_{depth}")(x)
         outputs = output_layer(self.n_classes_, l2=self.l2, class_prior=class_prior,
                                seed=seeds())(x)
-        return keras.Model(inputs, outputs, name="vector_mlp")
+        return keras.Model(inputs, outputs, name="vector_mlp"), None
 
     def _model_builder_extras(self, X_train):
         return {"sparse_input": sp.issparse(X_train)}
