@@ -565,3 +565,32 @@ def test_demo_runs_train_on_the_sms_data(tmp_path):
     assert "the rarer of" not in err  # a built-in dataset knows its positive label
     assert report["metadata"]["data"]["source"].startswith("sms_spam")
     assert f"sklearn-imbal predict --model {output}" in out
+
+
+def test_train_with_a_checkpoint_resumes_with_the_same_results(tmp_path):
+    checkpoint = tmp_path / "checkpoint"
+    argv = ["train", "--data", "synthetic", "--n-samples", "200", *TINY, "--no-figures",
+            "--checkpoint", checkpoint]
+    code, _, err = run([*argv, "--output", tmp_path / "first"])
+    assert code == 0, err
+    assert len(list((checkpoint / "fits").iterdir())) == 2  # cv=2, one candidate
+    assert (checkpoint / "progress").stat().st_size == 2
+
+    # The same command again (as after an interrupt): no fold is fitted again.
+    code, _, err = run([*argv, "--output", tmp_path / "again"])
+    assert code == 0, err
+    assert "holds 2 finished fits of an earlier run; they are reused" in err
+    assert (checkpoint / "progress").stat().st_size == 2
+    first, again = (
+        json.loads((tmp_path / name / "report.json").read_text())["metadata"]["search"]
+        for name in ("first", "again"))
+    for row in (*first["cv_results"], *again["cv_results"]):
+        del row["mean_fit_time"]
+    assert again["cv_results"] == first["cv_results"]
+
+    code, _, err = run([*argv[:-2], "--epochs", "2", "--checkpoint", checkpoint,
+                        "--output", tmp_path / "other"])
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith(
+        f"sklearn-imbal train: error: checkpoint {checkpoint} was written for another "
+        "search (parameters changed: estimator); use another folder or delete it")

@@ -126,6 +126,11 @@ def _add_search_options(parser):
                        help="keep texts that repeat an earlier text exactly (by "
                             "default they are dropped, as a duplicate on both sides of "
                             "the split inflates test scores)")
+    group.add_argument("--checkpoint", metavar="DIR",
+                       help="keep every finished fit's scores in DIR (created if "
+                            "missing); after an interruption (Ctrl-C, a killed process, "
+                            "a lost scheduler) run the same command again to reuse them "
+                            "and fit only the rest")
     parallel = parser.add_argument_group("parallelism (see docs/parallel.rst)")
     parallel.add_argument("--backend", choices=["loky", "dask"], default="loky",
                           help="where the fits run: loky processes on this machine or a "
