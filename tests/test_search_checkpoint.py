@@ -2,6 +2,7 @@
 
 import inspect
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -173,3 +174,40 @@ def test_make_text_search_with_a_checkpoint(tmp_path):
     assert search.checkpoint == tmp_path
     assert isinstance(make_text_search(checkpoint=str(tmp_path)), CheckpointedGridSearchCV)
     assert type(make_text_search()) is GridSearchCV
+
+
+class CountKerasFits(keras.callbacks.Callback):
+    """Counts Keras fits (and interrupts one, as Ctrl-C would)."""
+
+    def on_train_begin(self, logs=None):
+        FITS["count"] += 1
+        if FITS["count"] == FITS["interrupt_at"]:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.slow
+def test_interrupted_keras_text_search_resumes(tmp_path):
+    from conftest import make_texts
+
+    X, y = make_texts(n_samples=120, minority=0.3, seed=0)
+
+    def search(checkpoint=None):
+        search = make_text_search(param_space={"estimator__clf__l2": [1e-4, 3e-4]}, cv=2,
+                                  checkpoint=checkpoint, random_state=0)
+        return search.set_params(estimator__estimator__clf__epochs=1,
+                                 estimator__estimator__clf__analyzer="word",
+                                 estimator__estimator__clf__ngrams=1,
+                                 estimator__estimator__clf__callbacks=[CountKerasFits()])
+
+    plain = search().fit(X, y)
+    assert FITS["count"] == 4 + 1
+    FITS.update(count=0, interrupt_at=3)
+    with pytest.raises(KeyboardInterrupt):
+        search(tmp_path).fit(X, y)
+    FITS.update(count=0, interrupt_at=None)
+    resumed = search(tmp_path).fit(X, y)
+    assert FITS["count"] == 4 - 2 + 1
+    for key in ("params", "mean_test_score", "std_test_score", "rank_test_score",
+                "split0_test_score", "split1_test_score"):
+        assert list(resumed.cv_results_[key]) == list(plain.cv_results_[key]), key
+    np.testing.assert_array_equal(resumed.predict_proba(X), plain.predict_proba(X))
