@@ -282,9 +282,11 @@ error_score, return_train_score
     _parameter_constraints = {**GridSearchCV._parameter_constraints,
                               "checkpoint": [str, os.PathLike, None]}
 
-    def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True,
-                 cv=None, verbose=0, pre_dispatch="2*n_jobs", error_score=float("nan"),
-                 return_train_score=False, checkpoint=None):
+    def __init__(self, estimator: Any, param_grid: Any, *, scoring: Any = None,
+                 n_jobs: int | None = None, refit: Any = True, cv: Any = None,
+                 verbose: int = 0, pre_dispatch: Any = "2*n_jobs",
+                 error_score: Any = float("nan"), return_train_score: bool = False,
+                 checkpoint: str | os.PathLike[str] | None = None) -> None:
         super().__init__(estimator, param_grid, scoring=scoring, n_jobs=n_jobs, refit=refit,
                          cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
                          error_score=error_score, return_train_score=return_train_score)
@@ -313,10 +315,12 @@ pre_dispatch, random_state, error_score, return_train_score
     _parameter_constraints = {**RandomizedSearchCV._parameter_constraints,
                               "checkpoint": [str, os.PathLike, None]}
 
-    def __init__(self, estimator, param_distributions, *, n_iter=10, scoring=None,
-                 n_jobs=None, refit=True, cv=None, verbose=0, pre_dispatch="2*n_jobs",
-                 random_state=None, error_score=float("nan"), return_train_score=False,
-                 checkpoint=None):
+    def __init__(self, estimator: Any, param_distributions: Any, *, n_iter: int = 10,
+                 scoring: Any = None, n_jobs: int | None = None, refit: Any = True,
+                 cv: Any = None, verbose: int = 0, pre_dispatch: Any = "2*n_jobs",
+                 random_state: Any = None, error_score: Any = float("nan"),
+                 return_train_score: bool = False,
+                 checkpoint: str | os.PathLike[str] | None = None) -> None:
         super().__init__(estimator, param_distributions, n_iter=n_iter, scoring=scoring,
                          n_jobs=n_jobs, refit=refit, cv=cv, verbose=verbose,
                          pre_dispatch=pre_dispatch, random_state=random_state,

@@ -236,22 +236,22 @@ class Pipeline(_ImblearnPipeline):
         return restored_on_failure(self, *(step for _, step in self.steps
                                            if hasattr(step, "__dict__")))
 
-    def fit(self, X, y=None, **params):
+    def fit(self, X: Any, y: Any = None, **params: Any) -> Pipeline:
         with self._restored_on_failure():
             return super().fit(X, y, **params)
 
     @available_if(_parent_has("fit_transform"))
-    def fit_transform(self, X, y=None, **params):
+    def fit_transform(self, X: Any, y: Any = None, **params: Any) -> Any:
         with self._restored_on_failure():
             return super().fit_transform(X, y, **params)
 
     @available_if(_parent_has("fit_resample"))
-    def fit_resample(self, X, y=None, **params):
+    def fit_resample(self, X: Any, y: Any = None, **params: Any) -> Any:
         with self._restored_on_failure():
             return super().fit_resample(X, y, **params)
 
     @available_if(_parent_has("fit_predict"))
-    def fit_predict(self, X, y=None, **params):
+    def fit_predict(self, X: Any, y: Any = None, **params: Any) -> Any:
         with self._restored_on_failure():
             return super().fit_predict(X, y, **params)
 
