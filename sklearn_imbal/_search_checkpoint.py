@@ -199,7 +199,7 @@ class _CheckpointMixin:
     _search_class: type
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None, **params):
+    def fit(self: Any, X: Any, y: Any = None, **params: Any) -> Any:
         """Run the search, reusing the fits stored in ``checkpoint``.
 
         Parameters
@@ -218,7 +218,7 @@ class _CheckpointMixin:
             If ``checkpoint`` holds the results of other data or another search.
         """
         if self.checkpoint is None:
-            return super().fit(X, y, **params)
+            return self._search_class.fit(self, X, y, **params)
         own = self.get_params(deep=False)
         store = _FitStore(self.checkpoint)
         store.open(_key(X, y, params),

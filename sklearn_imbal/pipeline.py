@@ -13,7 +13,7 @@ exactly those places: every other behaviour is imbalanced-learn's.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from imblearn.pipeline import Pipeline as _ImblearnPipeline
@@ -36,7 +36,7 @@ __all__ = ["Pipeline", "make_pipeline"]
 _WEIGHT = "sample_weight"
 
 
-def _parent_has(method: str):
+def _parent_has(method: str) -> Callable[[Any], bool]:
     """``available_if`` check: imbalanced-learn's Pipeline offers ``method`` here."""
     return lambda self: hasattr(super(Pipeline, self), method)
 
