@@ -54,6 +54,7 @@ __all__ = [
     "_print_elapsed_time",
     "_routing_enabled",
     "classifier_tags",
+    "dask_backend_that_survives_worker_death",
     "text_vectorization_tokens",
     "validate_params",
 ]
@@ -149,6 +150,36 @@ def classifier_tags(tags, *, multi_class=True, string_input=False, sparse_input=
         tags.input_tags.two_d_array = False
     tags.input_tags.sparse = sparse_input
     return tags
+
+
+def dask_backend_that_survives_worker_death() -> type:
+    """joblib's Dask backend, sending each task's arguments inside the task.
+
+    Why: joblib's ``DaskDistributedBackend`` scatters every argument larger than
+    1 kB (the training texts, the labels, the estimator, the CV splits) to one
+    worker (``client.scatter(arg, hash=False)``, no broadcast). A scattered value
+    has no lineage: when the worker holding it is killed, the scheduler forgets
+    it, and every fit that needs it fails with ``FutureCancelledError: ...
+    already forgotten`` instead of being retried on another worker, as the
+    scheduler retries tasks (``distributed.scheduler.allowed-failures``). With
+    the arguments inside each task, a dead worker costs only its running fit.
+    The price is one copy of the data per task instead of one per worker, which
+    is small next to a Keras fit. ``start_call`` creating ``call_data_futures``
+    (the switch of that auto-scattering) and ``stop_call`` clearing it are the
+    same in joblib 1.5 and 1.6; ``joblib._dask`` is private.
+    """
+    from joblib._dask import DaskDistributedBackend
+
+    class SurvivingDaskBackend(DaskDistributedBackend):
+        def start_call(self):
+            super().start_call()
+            self.call_data_futures = None  # no auto-scattering during this call
+
+        def stop_call(self):
+            self.call_data_futures = {}
+            super().stop_call()
+
+    return SurvivingDaskBackend
 
 
 def text_vectorization_tokens(layer, texts):

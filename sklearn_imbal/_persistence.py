@@ -1,6 +1,9 @@
 """save_model and load_model: estimators to and from files, atomically and with clear errors.
 
-``joblib.dump`` and ``joblib.load`` do the work. What these add is what goes
+Two formats, chosen by the file name: ``.skops`` (:mod:`sklearn_imbal._skops`:
+loading runs no code from the file; the Keras models inside are ``.keras``
+archives loaded in Keras' safe mode) and anything else, a joblib pickle (load
+only files you trust). ``joblib`` and ``skops.io`` do the work. What these add is what goes
 wrong with model files in practice: a file cut short by a full disk or an
 interrupted copy, a ``.keras`` file or a CSV passed where a pickle belongs, a
 model saved by other library versions. ``save_model`` writes through a temporary
@@ -15,6 +18,7 @@ import lzma
 import os
 import pickle
 import struct
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -26,7 +30,10 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_imbal.exceptions import ModelFileError
 from sklearn_imbal.utils._files import atomic_path
 
-__all__ = ["load_model", "save_model"]
+__all__ = ["SKOPS_SUFFIX", "load_model", "save_model"]
+
+#: The file suffix that makes :func:`save_model` write the safe ``.skops`` format.
+SKOPS_SUFFIX = ".skops"
 
 # What unpickling a damaged stream raises: pickle's own errors, joblib's
 # array and compression readers, and values read from garbage.
@@ -41,7 +48,13 @@ _PICKLE_STARTS = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x5d\x00
 
 
 def save_model(estimator: Any, path: str | os.PathLike[str]) -> Path:
-    """Save a fitted estimator with joblib, atomically.
+    """Save a fitted estimator, atomically: ``.skops`` (safe to load) or a joblib pickle.
+
+    A ``path`` ending in ``.skops`` writes a :mod:`skops.io` file, whose loading
+    builds only allow-listed types and runs no code from the file; every Keras
+    model inside the estimator is stored as its ``.keras`` archive. Any other
+    name writes a joblib pickle, which runs code when loaded: share and load
+    pickles only between parties who trust each other.
 
     The estimator is written to a temporary file next to ``path``, which then
     replaces ``path`` in one step: an interrupted or failed save (Ctrl-C, a
@@ -52,7 +65,7 @@ def save_model(estimator: Any, path: str | os.PathLike[str]) -> Path:
     estimator : estimator instance
         A fitted estimator, pipeline or search (anything joblib can pickle).
     path : str or path-like
-        The file to write, conventionally ``*.joblib``.
+        The file to write: ``*.skops`` (recommended) or conventionally ``*.joblib``.
 
     Returns
     -------
@@ -69,11 +82,15 @@ def save_model(estimator: Any, path: str | os.PathLike[str]) -> Path:
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn_imbal import load_model, save_model
     >>> model = LogisticRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1])
-    >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "model.joblib")
+    >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "model.skops")
     >>> load_model(path).predict([[3]])
     array([1])
     """
     path = Path(path)
+    if path.suffix.lower() == SKOPS_SUFFIX:
+        from sklearn_imbal._skops import dump_skops
+
+        return dump_skops(estimator, path)
     with atomic_path(path) as temporary:
         joblib.dump(estimator, temporary)
     return path
@@ -83,20 +100,28 @@ def _corrupt(path, detail, size):
     return ModelFileError(
         f"Could not load a model from {path} ({size:,} bytes): {detail}. The file is "
         "truncated or corrupt (an interrupted save or copy?), or it is not a model "
-        "saved with joblib or pickle. Save the model again, e.g. with "
+        "saved with skops, joblib or pickle. Save the model again, e.g. with "
         "sklearn_imbal.save_model."
     )
 
 
-def load_model(path: str | os.PathLike[str]) -> Any:
-    """Load a fitted estimator saved with joblib or pickle, with clear errors.
+def load_model(path: str | os.PathLike[str], *, allow_unsafe: bool = False) -> Any:
+    """Load a fitted estimator saved as ``.skops``, or with joblib or pickle, with clear errors.
 
-    Only load files you trust: unpickling can run arbitrary code.
+    A ``.skops`` file (see :func:`save_model`) is safe to load from anyone: only
+    types of scikit-learn, imbalanced-learn, scikeras, sklearn_imbal, numpy,
+    scipy and builtins are built, anything else is refused by name before
+    anything is built, and its Keras models load in Keras' safe mode. A pickle
+    runs code when loaded: only load pickles you trust.
 
     Parameters
     ----------
     path : str or path-like
         A file written by :func:`save_model`, ``joblib.dump`` or ``pickle.dump``.
+    allow_unsafe : bool, default=False
+        ``.skops`` files only: load Keras models that hold Python code (a
+        ``Lambda`` layer), which runs when the model is built. Only for files
+        you trust.
 
     Returns
     -------
@@ -111,7 +136,9 @@ def load_model(path: str | os.PathLike[str]) -> Any:
         If ``path`` does not exist.
     ModelFileError
         If the file is empty, truncated or corrupt, is a Keras ``.keras`` file
-        or anything else than a pickled model, holds an object without
+        or anything else than a model file, names types outside the allow-list
+        of ``.skops`` files (they are listed; nothing is built), holds a Keras
+        model with a ``Lambda`` layer without ``allow_unsafe``, holds an object without
         ``predict``, or needs modules this environment cannot import. A
         subclass of ValueError.
     sklearn.exceptions.NotFittedError
@@ -142,13 +169,20 @@ def load_model(path: str | os.PathLike[str]) -> Any:
         raise _corrupt(path, "it is empty", size)
     with open(path, "rb") as handle:
         head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC) and _is_skops(path):
+        from sklearn_imbal._skops import load_skops
+
+        return _check_model(load_skops(path, allow_unsafe=allow_unsafe), path)
     if head.startswith(_ZIP_MAGIC):
         raise ModelFileError(
             f"{path} is a zip archive, such as a Keras model saved as .keras, not a "
-            "pickled estimator. Load a Keras model with keras.saving.load_model(path) "
+            "saved estimator. Load a Keras model with keras.saving.load_model(path) "
             "after `import sklearn_imbal.keras` (which registers our layers); "
-            "load_model reads estimators saved with save_model, joblib or pickle."
+            "load_model reads estimators saved with save_model (.skops), joblib or "
+            "pickle."
         )
+    if path.suffix.lower() == SKOPS_SUFFIX:
+        raise _corrupt(path, "it is not a zip archive, as .skops files are", size)
     try:
         estimator = joblib.load(path)
     except ModelFileError as exc:  # an embedded Keras model that cannot be rebuilt
@@ -175,6 +209,19 @@ def load_model(path: str | os.PathLike[str]) -> Any:
         if module != "builtins":
             kind = f"{module}.{kind}"  # struct.error, pickle.UnpicklingError...
         raise _corrupt(path, f"{kind}: {exc}".rstrip(": "), size) from exc
+    return _check_model(estimator, path)
+
+
+def _is_skops(path):
+    """A zip archive holding skops' ``schema.json`` (a ``.keras`` archive does not)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "schema.json" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return path.suffix.lower() == SKOPS_SUFFIX  # load_skops says what is wrong
+
+
+def _check_model(estimator, path):
     if not hasattr(estimator, "predict"):
         raise ModelFileError(
             f"{path} holds a {type(estimator).__name__}, not a model: it has no predict "

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklearn_imbal._compat import HasMethods, StrOptions, _fit_context
 from sklearn_imbal._target import check_target, copy_input_tags
+from sklearn_imbal.utils._state import keeps_state_on_failure
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import Estimator, Labels
@@ -152,6 +153,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         """The class labels, from the fitted estimator."""
         return self.estimator_.classes_
 
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X: Any, y: Labels, **fit_params: Any) -> PriorCorrectedClassifier:
         """Fit the estimator and work out the two priors.

@@ -13,12 +13,13 @@ exactly those places: every other behaviour is imbalanced-learn's.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from imblearn.pipeline import Pipeline as _ImblearnPipeline
 from sklearn.base import clone
 from sklearn.utils import Bunch
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_memory
 
 from sklearn_imbal._compat import (
@@ -28,9 +29,16 @@ from sklearn_imbal._compat import (
     _routing_enabled,
 )
 
+from sklearn_imbal.utils._state import restored_on_failure
+
 __all__ = ["Pipeline", "make_pipeline"]
 
 _WEIGHT = "sample_weight"
+
+
+def _parent_has(method: str) -> Callable[[Any], bool]:
+    """``available_if`` check: imbalanced-learn's Pipeline offers ``method`` here."""
+    return lambda self: hasattr(super(Pipeline, self), method)
 
 
 def _is_step(estimator: Any) -> bool:
@@ -217,6 +225,40 @@ class Pipeline(_ImblearnPipeline):
             method: Bunch(**{**params, _WEIGHT: weights}) if _WEIGHT in params else params
             for method, params in step_params.items()
         })
+
+    # ----------------------------------------------- a failed fit changes nothing
+    def _restored_on_failure(self):
+        """The pipeline and its steps as they were, if the block raises.
+
+        The steps are fitted in place (they are not cloned without ``memory``),
+        so each step's state is kept too, not only the pipeline's.
+        """
+        return restored_on_failure(self, *(step for _, step in self.steps
+                                           if hasattr(step, "__dict__")))
+
+    def fit(self, X: Any, y: Any = None, **params: Any) -> Pipeline:
+        with self._restored_on_failure():
+            return super().fit(X, y, **params)
+
+    @available_if(_parent_has("fit_transform"))
+    def fit_transform(self, X: Any, y: Any = None, **params: Any) -> Any:
+        with self._restored_on_failure():
+            return super().fit_transform(X, y, **params)
+
+    @available_if(_parent_has("fit_resample"))
+    def fit_resample(self, X: Any, y: Any = None, **params: Any) -> Any:
+        with self._restored_on_failure():
+            return super().fit_resample(X, y, **params)
+
+    @available_if(_parent_has("fit_predict"))
+    def fit_predict(self, X: Any, y: Any = None, **params: Any) -> Any:
+        with self._restored_on_failure():
+            return super().fit_predict(X, y, **params)
+
+    fit.__doc__ = _ImblearnPipeline.fit.__doc__
+    fit_transform.__doc__ = _ImblearnPipeline.fit_transform.__doc__
+    fit_resample.__doc__ = _ImblearnPipeline.fit_resample.__doc__
+    fit_predict.__doc__ = _ImblearnPipeline.fit_predict.__doc__
 
     def _fit(self, X, y=None, routed_params=None, raw_params=None):
         # imbalanced-learn's loop, except that a sampler may return weights: the

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from numbers import Integral
 from typing import Any
 
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, StratifiedKFold
 
 from sklearn_imbal._compat import Interval, RealNotInt, StrOptions, validate_params
+from sklearn_imbal._search_checkpoint import (
+    CheckpointedGridSearchCV,
+    CheckpointedRandomizedSearchCV,
+    CheckpointMismatchError,
+)
 from sklearn_imbal.threshold import (
     HoldoutThresholdClassifier,
     PriorCorrectedClassifier,
     check_threshold_scoring,
 )
 
-__all__ = ["BUDGETS", "make_text_search"]
+__all__ = ["BUDGETS", "CheckpointMismatchError", "CheckpointedGridSearchCV",
+           "CheckpointedRandomizedSearchCV", "make_text_search"]
 
 #: What each ``budget`` preset of :func:`make_text_search` means: the part of
 #: the default space searched (see :func:`default_space`) and the training
@@ -130,6 +137,7 @@ def _n_candidates(space):
         "n_jobs": [Integral, None],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],
         "verbose": ["verbose"],
+        "checkpoint": [str, os.PathLike, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -147,6 +155,7 @@ def make_text_search(
     n_jobs: int | None = None,
     random_state: int | None = 0,
     verbose: int = 0,
+    checkpoint: str | os.PathLike[str] | None = None,
 ) -> GridSearchCV | RandomizedSearchCV:
     """A ready, unfitted hyperparameter search for imbalanced text classification.
 
@@ -246,11 +255,21 @@ def make_text_search(
         same search.
     verbose : int, default=0
         The search's verbosity.
+    checkpoint : str, os.PathLike or None, default=None
+        A folder that makes the search resumable: each candidate x fold fit's
+        scores are written there as soon as it is scored, and a search started
+        again with the same data and parameters (after Ctrl-C, a killed
+        process or a lost scheduler) reuses them, fits only the rest and gives
+        the same ``cv_results_`` as an uninterrupted run. Other data or
+        parameters are refused with
+        :class:`~sklearn_imbal.search.CheckpointMismatchError`. The search is then a
+        :class:`~sklearn_imbal.search.CheckpointedGridSearchCV` (or
+        ``CheckpointedRandomizedSearchCV``). None: a plain search.
 
     Returns
     -------
     search : GridSearchCV or RandomizedSearchCV
-        Unfitted.
+        Unfitted; with a ``checkpoint``, their checkpointed subclasses.
 
     See Also
     --------
@@ -330,8 +349,12 @@ def make_text_search(
         space = param_space
     if isinstance(cv, Integral):
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
-    common = dict(scoring=scoring, cv=cv, refit=refit, n_jobs=n_jobs, verbose=verbose)
+    common: dict[str, Any] = dict(scoring=scoring, cv=cv, refit=refit, n_jobs=n_jobs,
+                                  verbose=verbose)
+    grid, randomized = GridSearchCV, RandomizedSearchCV
+    if checkpoint is not None:
+        grid, randomized = CheckpointedGridSearchCV, CheckpointedRandomizedSearchCV
+        common["checkpoint"] = checkpoint
     if n_iter is None or n_iter >= _n_candidates(space if isinstance(space, list) else [space]):
-        return GridSearchCV(estimator, space, **common)
-    return RandomizedSearchCV(estimator, space, n_iter=n_iter, random_state=random_state,
-                              **common)
+        return grid(estimator, space, **common)
+    return randomized(estimator, space, n_iter=n_iter, random_state=random_state, **common)

@@ -25,6 +25,7 @@ from sklearn.utils.metadata_routing import process_routing
 
 from sklearn_imbal._prior import PriorCorrectedClassifier
 from sklearn_imbal._target import check_target, copy_input_tags
+from sklearn_imbal.utils._state import keeps_state_on_failure
 from sklearn_imbal.utils.validation import check_text_array
 
 if TYPE_CHECKING:
@@ -207,6 +208,7 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
         # Raw text in when the estimator takes raw text.
         return copy_input_tags(super().__sklearn_tags__(), self.estimator)
 
+    @keeps_state_on_failure
     def fit(self, X: Any, y: Labels, **params: Any) -> HoldoutThresholdClassifier:
         """Fit the estimator and tune its decision threshold.
 

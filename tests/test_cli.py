@@ -8,9 +8,11 @@ the real exit codes and that user errors print no traceback.
 
 import contextlib
 import csv
+import gzip
 import importlib.util
 import io
 import json
+import lzma
 import os
 import pickle
 import re
@@ -26,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV
 
+import sklearn_imbal
 from sklearn_imbal.cli import main
 from sklearn_imbal.cli._data import LabelledTexts, load_labelled
 from sklearn_imbal.cli._model import load_model, save_model
@@ -85,7 +88,7 @@ def read_predictions(text):
 def test_train_writes_model_report_and_figures(trained):
     output, _, _ = trained
     names = {path.name for path in output.iterdir()}
-    assert names == {"model.joblib", "model.keras", "model.json", "report.json",
+    assert names == {"model.skops", "model.keras", "model.json", "report.json",
                      *(f"{name}.png" for name in FIGURES)}  # no temporary files left
     for name in FIGURES:
         assert (output / f"{name}.png").read_bytes().startswith(PNG_SIGNATURE)
@@ -128,7 +131,7 @@ def test_saved_model_matches_report_and_keras_export(trained, data_dir):
     output, _, _ = trained
     report = json.loads((output / "report.json").read_text())
     meta = json.loads((output / "model.json").read_text())
-    model = joblib.load(output / "model.joblib")
+    model = sklearn_imbal.load_model(output / "model.skops")  # no code from the file runs
     assert model.best_threshold_ == meta["threshold"] == report["summary"]["threshold"]
     assert meta["labels"] == ["ham", "spam"] and meta["positive_label"] == "spam"
     texts = ["free prize cash claim now", "see you at lunch mum"]
@@ -165,7 +168,7 @@ def test_predict_lines_file_gives_labels_at_the_tuned_threshold(trained, data_di
 def test_predict_csv_column_to_jsonl_file(trained, data_dir, tmp_path):
     output, _, _ = trained
     destination = tmp_path / "predictions.jsonl"
-    code, out, err = run(["predict", "--model", output / "model.joblib",
+    code, out, err = run(["predict", "--model", output / "model.skops",
                           data_dir / "messages.csv", "--text-column", "message",
                           "--format", "jsonl", "--no-text", "--output", destination])
     assert code == 0, err
@@ -183,6 +186,38 @@ def test_predict_reads_standard_input(trained, monkeypatch):
     assert code == 0, err
     rows = read_predictions(out)
     assert len(rows) == 1 and rows[0]["text"] == "win cash now"
+
+
+def test_predict_reads_compressed_files(trained, data_dir, tmp_path):
+    output, _, _ = trained
+    lines = tmp_path / "new.txt.gz"
+    lines.write_bytes(gzip.compress((data_dir / "new.txt").read_bytes()))
+    table = tmp_path / "messages.csv.xz"
+    table.write_bytes(lzma.compress((data_dir / "messages.csv").read_bytes()))
+    code, out, err = run(["predict", "--model", output, lines])
+    assert code == 0, err
+    assert [row["text"] for row in read_predictions(out)] == [
+        "free prize cash claim now", "see you at lunch mum"]
+    code, out, err = run(["predict", "--model", output, table, "--text-column", "message"])
+    assert code == 0, err
+    assert len(read_predictions(out)) == 240
+
+
+@pytest.mark.slow
+def test_train_on_a_gzipped_csv_trains_as_on_the_csv(trained, data_dir, tmp_path):
+    packed = tmp_path / "messages.csv.gz"
+    packed.write_bytes(gzip.compress((data_dir / "messages.csv").read_bytes()))
+    code, _, err = run(["train", "--data", packed, "--text-column", "message",
+                        "--label-column", "category", "--positive-label", "spam", *TINY,
+                        "--no-figures", "--output", tmp_path / "model"])
+    assert code == 0, err
+    ours = json.loads((tmp_path / "model" / "report.json").read_text())
+    plain = json.loads((trained[0] / "report.json").read_text())
+    assert ours["metadata"]["data"]["sha256"] == plain["metadata"]["data"]["sha256"]
+    # The same seed on the same texts: the same search and the same test scores.
+    assert (ours["metadata"]["search"]["cv_results"][0]["mean_test_score"]
+            == plain["metadata"]["search"]["cv_results"][0]["mean_test_score"])
+    assert ours["summary"]["f1"] == plain["summary"]["f1"]
 
 
 # ------------------------------------------------------------------ evaluate
@@ -225,6 +260,7 @@ def bad_files(tmp_path_factory):
     write_messages(folder / "one_label.csv", [f"t{i}" for i in range(30)], ["ham"] * 30)
     write_messages(folder / "few_spam.csv", [f"t{i}" for i in range(30)],
                    ["ham"] * 27 + ["spam"] * 3)
+    (folder / "gzipped.csv").write_bytes(gzip.compress(b"message,category\nhi,ham\n"))
     return folder
 
 
@@ -241,9 +277,16 @@ def bad_files(tmp_path_factory):
     (["train", "--data", "{bad}/latin1.csv", "--text-column", "message"],
      "Could not decode .*latin1.csv with --encoding 'utf-8': byte 0xe9 at line 2.*"
      "pass --encoding 'cp1252'"),
+    (["train", "--data", "{bad}/gzipped.csv", "--encoding", "latin-1"],
+     r"gzipped.csv looks like a binary file \(gzip-compressed\), not text; a gzip file is "
+     r"decompressed when its name ends in \.gz \(e\.g\. reviews\.csv\.gz\); rename it so"),
     (["train", "--data", "{bad}/missing.csv"], "No such file: .*missing.csv"),
     (["train", "--data", "{bad}/one_label.csv", "--text-column", "message",
       "--label-column", "category"], "holds one label only"),
+    (["train", "--data", "{bad}/one_label.csv", "--text-column", "message",
+      "--label-column", "category", "--positive-label", "ham"],
+     r"one_label.csv holds texts labelled 'ham' only \('ham' \(30\)\); training and "
+     "evaluating need texts of another label too"),
     (["train", "--data", "{bad}/few_spam.csv", "--text-column", "message",
       "--label-column", "category"], "has 3 text.* labelled 'spam'; with --cv 3"),
     (["train", "--data", "{data}/messages.csv", "--text-column", "message",
@@ -290,24 +333,31 @@ def test_predict_on_empty_or_unreadable_input(trained, data_dir, bad_files, monk
 
 def test_corrupt_model_files(trained, tmp_path):
     output, _, _ = trained
-    raw = (output / "model.joblib").read_bytes()
-    # Truncated, without model.json beside it: unpickling fails.
+    raw = (output / "model.skops").read_bytes()
+    # Truncated, without model.json beside it: the archive cannot be read.
     (tmp_path / "alone").mkdir()
-    (tmp_path / "alone" / "model.joblib").write_bytes(raw[: len(raw) // 2])
+    (tmp_path / "alone" / "model.skops").write_bytes(raw[: len(raw) // 2])
     code, _, err = run(["predict", "--model", tmp_path / "alone", "-"])
     assert code == 2
-    assert "Could not load a model from " in err and "alone/model.joblib" in err
+    assert "Could not read " in err and "alone/model.skops as a .skops model file" in err
     assert "truncated or corrupt" in err
+    # A pickle cut short, named as such.
+    (tmp_path / "alone" / "cut.joblib").write_bytes(b"\x80\x04\x95")
+    code, _, err = run(["predict", "--model", tmp_path / "alone" / "cut.joblib", "-"])
+    assert code == 2 and "Could not load a model from " in err and "truncated" in err
     # The Keras export is not the model file, whatever its name.
     code, _, err = run(["predict", "--model", output / "model.keras", "-"])
     assert code == 2 and "model.keras is a zip archive, such as a Keras model" in err
     (tmp_path / "keras_named.joblib").write_bytes((output / "model.keras").read_bytes())
     code, _, err = run(["predict", "--model", tmp_path / "keras_named.joblib", "-"])
     assert code == 2 and "keras_named.joblib is a zip archive" in err
+    (tmp_path / "keras_named.skops").write_bytes((output / "model.keras").read_bytes())
+    code, _, err = run(["predict", "--model", tmp_path / "keras_named.skops", "-"])
+    assert code == 2 and "keras_named.skops is a zip archive, such as a Keras model" in err
     # One byte changed, model.json beside it: the checksum catches it first.
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / "model.json").write_bytes((output / "model.json").read_bytes())
-    (tmp_path / "copy" / "model.joblib").write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
+    (tmp_path / "copy" / "model.skops").write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
     code, _, err = run(["evaluate", "--model", tmp_path / "copy", "--data", "synthetic",
                         "--output", tmp_path / "out"])
     assert code == 2
@@ -322,6 +372,18 @@ def test_corrupt_model_files(trained, tmp_path):
     code, _, err = run(["predict", "--model", tmp_path / "numbers.joblib", "-"])
     assert code == 2 and "does not take raw text" in err
     assert not any(path.name.startswith(".") for path in tmp_path.rglob("*"))
+
+
+def test_a_folder_holding_a_pickle_still_loads(trained, data_dir, tmp_path):
+    """Folders that earlier versions wrote (model.joblib); model.skops wins over it."""
+    estimator = load_model(trained[0]).estimator
+    joblib.dump(estimator, tmp_path / "model.joblib")
+    code, out, err = run(["predict", "--model", tmp_path, data_dir / "new.txt"])
+    assert code == 0, err
+    assert len(read_predictions(out)) == 2
+    assert load_model(tmp_path).path.name == "model.joblib"
+    (tmp_path / "model.skops").write_bytes((trained[0] / "model.skops").read_bytes())
+    assert load_model(tmp_path).path.name == "model.skops"
 
 
 @pytest.mark.smoke
@@ -393,8 +455,8 @@ def test_interrupted_model_save_leaves_no_partial_file(trained, monkeypatch, tmp
     monkeypatch.setattr(keras.saving, "save_model", save_half_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         save_model(estimator, tmp_path, {})
-    # model.joblib was complete before the Keras export began; nothing else exists.
-    assert [path.name for path in tmp_path.iterdir()] == ["model.joblib"]
+    # model.skops was complete before the Keras export began; nothing else exists.
+    assert [path.name for path in tmp_path.iterdir()] == ["model.skops"]
     assert load_model(tmp_path).threshold == estimator.best_threshold_
 
 
@@ -452,7 +514,7 @@ def test_parallel_search_counts_fits_and_workers_stay_quiet(backend, capfd, tmp_
     # log lines follow TF_CPP_MIN_LOG_LEVEL, which the test run may set lower.)
     assert "oneDNN custom operations" not in err and "absl::InitializeLog" not in err, err
     assert "Worker process still alive" not in err
-    assert (tmp_path / "model" / "model.joblib").is_file()
+    assert (tmp_path / "model" / "model.skops").is_file()
 
 
 # ------------------------------------------------------------------ entry points
@@ -507,3 +569,32 @@ def test_demo_runs_train_on_the_sms_data(tmp_path):
     assert "the rarer of" not in err  # a built-in dataset knows its positive label
     assert report["metadata"]["data"]["source"].startswith("sms_spam")
     assert f"sklearn-imbal predict --model {output}" in out
+
+
+def test_train_with_a_checkpoint_resumes_with_the_same_results(tmp_path):
+    checkpoint = tmp_path / "checkpoint"
+    argv = ["train", "--data", "synthetic", "--n-samples", "200", *TINY, "--no-figures",
+            "--checkpoint", checkpoint]
+    code, _, err = run([*argv, "--output", tmp_path / "first"])
+    assert code == 0, err
+    assert len(list((checkpoint / "fits").iterdir())) == 2  # cv=2, one candidate
+    assert (checkpoint / "progress").stat().st_size == 2
+
+    # The same command again (as after an interrupt): no fold is fitted again.
+    code, _, err = run([*argv, "--output", tmp_path / "again"])
+    assert code == 0, err
+    assert "holds 2 finished fits of an earlier run; they are reused" in err
+    assert (checkpoint / "progress").stat().st_size == 2
+    first, again = (
+        json.loads((tmp_path / name / "report.json").read_text())["metadata"]["search"]
+        for name in ("first", "again"))
+    for row in (*first["cv_results"], *again["cv_results"]):
+        del row["mean_fit_time"]
+    assert again["cv_results"] == first["cv_results"]
+
+    code, _, err = run([*argv[:-2], "--epochs", "2", "--checkpoint", checkpoint,
+                        "--output", tmp_path / "other"])
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith(
+        f"sklearn-imbal train: error: checkpoint {checkpoint} was written for another "
+        "search (parameters changed: estimator); use another folder or delete it")

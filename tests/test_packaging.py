@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 from packaging.version import Version
 from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils import estimator_html_repr, get_tags
 
 import sklearn_imbal
 from sklearn_imbal import KerasTextClassifier
 from sklearn_imbal.pipeline import Pipeline
+from sklearn_imbal.search import CheckpointedGridSearchCV, CheckpointedRandomizedSearchCV
 from sklearn_imbal.sampling import TextRandomOverSampler
 from sklearn_imbal.threshold import HoldoutThresholdClassifier, PriorCorrectedClassifier
 
@@ -175,6 +177,12 @@ INSTANCES = {
     "PriorCorrectedClassifier": lambda: PriorCorrectedClassifier(
         Pipeline([("sampler", TextRandomOverSampler(random_state=0)),
                   ("clf", KerasTextClassifier(**TINY_TEXT))])),
+    # The resumable searches need an estimator; a cheap one keeps them fast (no
+    # checkpoint folder: tests/test_search_checkpoint.py writes those).
+    "CheckpointedGridSearchCV": lambda: CheckpointedGridSearchCV(
+        LogisticRegression(), {"C": [1.0]}, cv=2),
+    "CheckpointedRandomizedSearchCV": lambda: CheckpointedRandomizedSearchCV(
+        LogisticRegression(), {"C": [1.0]}, n_iter=1, cv=2),
 }
 
 

@@ -201,7 +201,7 @@ def _wait_for(condition, timeout, what):
 
 
 @pytest.mark.slow
-def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, text_data, local_search):
+def test_killing_a_dask_worker_mid_search_loses_only_its_fit(cluster, text_data, local_search):
     from distributed import Client
 
     outcome = {}
@@ -231,10 +231,11 @@ def test_killing_a_dask_worker_mid_search_retries_its_task(cluster, text_data, l
         _wait_for(lambda: len(client.run(os.getpid)) == 2, 120, "the worker to restart")
         assert pids[busy[0]] not in client.run(os.getpid).values()
 
-    if "error" in outcome:  # allowed, if it says what happened
-        assert "KilledWorker" in type(outcome["error"]).__name__, repr(outcome["error"])
-        return
+    # The dead worker cost only its running fit: no FutureCancelledError for the
+    # data joblib's own Dask backend would have scattered to that worker alone.
+    assert "error" not in outcome, repr(outcome.get("error"))
     search = outcome["search"]
+    assert search.cv_results_["params"] == local_search.cv_results_["params"]
     assert np.all(np.isfinite(split_scores(search)))
     np.testing.assert_allclose(split_scores(search), split_scores(local_search),
                                rtol=0, atol=SCORE_ATOL)

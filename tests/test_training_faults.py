@@ -1,7 +1,10 @@
 """Training faults: a diverging loss stops training with an error naming the likely
-causes, and an interrupt (Ctrl-C) anywhere in ``fit`` leaves the estimator unfitted,
-never half-fitted, and the process usable: the next ``fit`` gives exactly what a
-fresh estimator gives."""
+causes, and an error or an interrupt (Ctrl-C) anywhere in ``fit`` leaves the
+estimator exactly as it was, never half-fitted: a fresh one stays unfitted, a fitted
+one keeps its model, weights and optimizer state (it predicts and continues training
+exactly as if the failed fit had not happened), and the next ``fit`` gives exactly
+what a fresh estimator gives. The same for every public estimator and sampler:
+tests/test_failed_fit_properties.py."""
 
 import keras
 import numpy as np
@@ -23,6 +26,20 @@ def _assert_unfitted(clf, X):
     assert not hasattr(clf, "_predict_fn_cache") and not hasattr(clf, "_random_state")
     with pytest.raises(NotFittedError):
         clf.predict(X)
+
+
+def _state(clf, X):
+    """What a failed fit must not change: attributes, parameters, predictions."""
+    return (sorted(vars(clf)), clf.get_params(), clf.predict_proba(X),
+            dict(clf.history_), clf.current_epoch)
+
+
+def _assert_as_before(clf, X, state):
+    keys, params, proba, history, epoch = state
+    assert sorted(vars(clf)) == keys
+    assert clf.get_params() == params
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    assert dict(clf.history_) == history and clf.current_epoch == epoch
 
 
 def _nan_loss(y_true, y_pred):
@@ -138,19 +155,80 @@ def test_interrupt_while_adapting_the_vocabulary(small_text_data, reference, mon
     np.testing.assert_array_equal(clf.fit(X, y).predict_proba(X), reference)
 
 
-def test_interrupt_while_continuing_training_discards_the_model(small_text_data):
-    """warm_start and partial_fit: an interrupted update leaves no half-updated model."""
+@pytest.mark.parametrize("where", [dict(batch=2), dict(epoch=0)], ids=["mid-epoch", "epoch-end"])
+def test_interrupted_refit_keeps_the_fitted_model(small_text_data, reference, where):
     X, y = small_text_data
-    clf = KerasTextClassifier(**TINY, warm_start=True).fit(X, y)
+    clf = KerasTextClassifier(**TINY).fit(X, y)
+    state = _state(clf, X)
+    clf.set_params(callbacks=[Interrupt(**where)])
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X[::-1], y[::-1])
+    clf.set_params(callbacks=None)
+    _assert_as_before(clf, X, state)
+    np.testing.assert_array_equal(clf.predict_proba(X), reference)
+
+
+def test_refit_on_bad_input_keeps_the_fitted_model(small_text_data, monkeypatch):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**TINY).fit(X, y)
+    state = _state(clf, X)
+    for bad_y in (np.zeros_like(y), y[:-1], np.where(y == 1, np.nan, 0.0)):
+        with pytest.raises(ValueError):
+            clf.fit(X, bad_y)
+        _assert_as_before(clf, X, state)
+    with pytest.raises(TypeError, match="every text must be a str"):
+        clf.fit([1.5] * len(y), y)
+    _assert_as_before(clf, X, state)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(text_stage, "_learn_vocabulary", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            clf.fit(X, y)
+    _assert_as_before(clf, X, state)
+
+
+@pytest.mark.parametrize("method", ["warm_start", "partial_fit"])
+def test_interrupted_continued_training_keeps_weights_and_optimizer(small_text_data, method):
+    """The update trains the variables in place: they are restored, and so is what
+    the next update does (the optimizer's moments and step count included)."""
+    X, y = small_text_data
+
+    def fitted():
+        if method == "warm_start":
+            return KerasTextClassifier(**TINY, warm_start=True).fit(X, y)
+        return KerasTextClassifier(**TINY).partial_fit(X, y)
+
+    def update(clf):
+        return clf.fit(X, y) if method == "warm_start" else clf.partial_fit(X, y)
+
+    expected = update(fitted()).predict_proba(X)
+    clf = fitted()
+    state = _state(clf, X)
     clf.set_params(callbacks=[Interrupt(batch=1)])
     with pytest.raises(KeyboardInterrupt):
-        clf.fit(X, y)
-    _assert_unfitted(clf, X)
-    partial = KerasTextClassifier(**TINY).partial_fit(X, y)
-    partial.set_params(callbacks=[Interrupt(batch=1)])
-    with pytest.raises(KeyboardInterrupt):
-        partial.partial_fit(X, y)
-    _assert_unfitted(partial, X)
+        update(clf)
+    clf.set_params(callbacks=None)
+    _assert_as_before(clf, X, state)
+    with pytest.raises(ValueError, match="not among the classes"):
+        clf.fit(X, np.where(y == 1, 2, 0)) if method == "warm_start" else \
+            clf.partial_fit(X, np.where(y == 1, 2, 0))
+    _assert_as_before(clf, X, state)
+    np.testing.assert_array_equal(update(clf).predict_proba(X), expected)
+
+
+def test_vector_classifier_refit_with_bad_y_keeps_n_features_in():
+    rng = np.random.RandomState(0)
+    y = (rng.rand(60) < 0.3).astype(int)
+    X = rng.rand(60, 4) + y[:, None]
+    clf = KerasVectorClassifier(epochs=1, batch_size=16, random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    with pytest.raises(ValueError):
+        clf.fit(rng.rand(60, 7), np.zeros(60))
+    assert clf.n_features_in_ == 4
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
 
 
 def test_interrupted_vector_classifier_is_unfitted_and_usable():

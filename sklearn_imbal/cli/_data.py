@@ -165,6 +165,9 @@ def _choose_positive(labels, positive_label, source, origin):
     if type(negative) is not type(positive):
         negative, positive = str(negative), str(positive)
     y = np.array([str(_scalar(label)) == str(positive) for label in labels], dtype=np.int64)
+    if y.all():  # --positive-label named the only label there is
+        raise UsageError(f"{source} holds texts labelled {positive!r} only ({shown}); "
+                         "training and evaluating need texts of another label too.")
     return [negative, positive], y
 
 
@@ -232,12 +235,12 @@ def _check_exists(path):
 
 
 def _read_lines(raw, encoding, name):
-    from sklearn_imbal.datasets._text_files import _decode
+    from sklearn_imbal.datasets._raw_text import decode
 
     if not raw.strip():
         raise UsageError(f"{name} holds no texts (it is empty or blank; one text per line).")
     try:
-        text = _decode(raw, encoding, name)
+        text = decode(raw, encoding, name)
     except ValueError as exc:
         raise UsageError(as_options(str(exc))) from exc
     lines = [line.removesuffix("\r") for line in text.split("\n") if line.strip()]
@@ -254,7 +257,18 @@ def _is_tabular(source, text_column, input_format):
         return False
     if text_column is not None or input_format is not None:
         return True
-    return source != _STDIN and Path(source).suffix.lower() in _TABULAR_EXTENSIONS
+    from sklearn_imbal.datasets._raw_text import format_suffix
+
+    return source != _STDIN and format_suffix(Path(source)) in _TABULAR_EXTENSIONS
+
+
+def _read_bytes(path):
+    """The bytes of a lines file, decompressed if its name ends in .gz, .bz2, .xz, .zst, .zip."""
+    from sklearn_imbal.datasets._raw_text import compression_of, decompress
+
+    compression = compression_of(path)
+    with user_errors(OSError, ValueError, ImportError):
+        return decompress(path, compression)[0] if compression else path.read_bytes()
 
 
 def load_texts(
@@ -267,8 +281,8 @@ def load_texts(
 ) -> list[str]:
     """Texts to predict: one a line, a column of a table file, or standard input (``-``).
 
-    A file with a table extension (``.csv``, ``.tsv``, ``.jsonl``, ``.parquet``...),
-    or any input with ``text_column`` or a table ``input_format``, is read with
+    A file with a table extension (``.csv``, ``.tsv``, ``.jsonl``, ``.parquet``...,
+    also before a compression suffix: ``.csv.gz``), or any input with ``text_column`` or a table ``input_format``, is read with
     :func:`~sklearn_imbal.datasets.load_text_csv` (column ``text`` by default);
     anything else is one text per line, blank lines skipped. Raises
     :class:`UsageError` for a missing or unreadable file, a bad encoding, a
@@ -287,9 +301,7 @@ def load_texts(
         if tabular:
             texts, _ = _read_file(path, input_format=input_format, **options)
             return [str(text) for text in texts]
-        with user_errors(OSError):
-            raw = path.read_bytes()
-        return _read_lines(raw, encoding, source)
+        return _read_lines(_read_bytes(path), encoding, source)
     raw = sys.stdin.buffer.read()
     if not tabular:
         return _read_lines(raw, encoding, "standard input")

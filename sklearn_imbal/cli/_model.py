@@ -1,18 +1,20 @@
-"""Saved models: ``model.joblib``, the Keras network as ``model.keras``, and ``model.json``.
+"""Saved models: ``model.skops``, the Keras network as ``model.keras``, and ``model.json``.
 
-``model.joblib`` is the whole fitted estimator (``joblib.load`` or
-:func:`sklearn_imbal.load_model` gives it back, tuned threshold included).
-``model.json`` beside it records what the estimator cannot: the label names it
-was trained on, the positive label, and the SHA-256 of ``model.joblib``, so
-that a truncated or replaced model file is reported as such before it is
-unpickled. Loading goes through :func:`sklearn_imbal.load_model`, whose
-messages for damaged or foreign files become the command's.
+``model.skops`` is the whole fitted estimator, written by
+:func:`sklearn_imbal.save_model` in the format whose loading runs no code from
+the file (:func:`sklearn_imbal.load_model` gives it back, tuned threshold
+included). ``model.json`` beside it records what the estimator cannot: the
+label names it was trained on, the positive label, and the SHA-256 of the model
+file, so that a truncated or replaced model file is reported as such before it
+is read. A ``model.joblib`` (what earlier versions wrote, or any pickle) still
+loads: a folder's ``model.skops`` is preferred. Loading goes through
+:func:`sklearn_imbal.load_model`, whose messages for damaged or foreign files
+become the command's.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import sys
@@ -25,9 +27,12 @@ from sklearn_imbal.cli._errors import UsageError
 from sklearn_imbal.report import atomic_write, to_jsonable
 from sklearn_imbal.utils._files import atomic_path
 
-__all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "LoadedModel", "load_model", "save_model"]
+__all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "PICKLE_FILE", "LoadedModel", "load_model",
+           "save_model"]
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.skops"
+#: The pickle earlier versions wrote; loaded from a folder without ``model.skops``.
+PICKLE_FILE = "model.joblib"
 KERAS_FILE = "model.keras"
 META_FILE = "model.json"
 _FORMAT = "sklearn-imbal model"
@@ -60,18 +65,17 @@ def _save_keras(model, path):
 
 
 def save_model(estimator: Any, folder: Path, metadata: dict[str, Any]) -> dict[str, Path]:
-    """Write ``model.joblib``, ``model.keras`` (if a Keras network is inside) and ``model.json``.
+    """Write ``model.skops``, ``model.keras`` (if a Keras network is inside) and ``model.json``.
 
-    Each file is written atomically; ``model.json`` comes last, so its presence
-    means the model files it describes are complete.
+    Each file is written atomically (by :func:`sklearn_imbal.save_model`);
+    ``model.json`` comes last, so its presence means the model files it
+    describes are complete.
     """
-    import joblib
+    from sklearn_imbal import save_model as save_estimator
 
     folder.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    joblib.dump(estimator, buffer)
-    payload = buffer.getvalue()
-    paths = {"model": atomic_write(folder / MODEL_FILE, lambda file: file.write(payload))}
+    paths = {"model": save_estimator(estimator, folder / MODEL_FILE)}
+    digest = hashlib.sha256(paths["model"].read_bytes()).hexdigest()
     network = find_keras_model(estimator)
     if network is not None:
         paths["keras"] = folder / KERAS_FILE
@@ -79,7 +83,7 @@ def save_model(estimator: Any, folder: Path, metadata: dict[str, Any]) -> dict[s
     document = to_jsonable({
         "format": _FORMAT,
         "model_file": MODEL_FILE,
-        "model_sha256": hashlib.sha256(payload).hexdigest(),
+        "model_sha256": digest,
         "keras_file": KERAS_FILE if network is not None else None,
         **metadata,
     })
@@ -133,11 +137,11 @@ def _check_classifier(estimator, path):
 
     kind = type(estimator).__name__
     if not (hasattr(estimator, "predict_proba") and hasattr(estimator, "predict")):
-        raise UsageError(f"{path} holds a {kind}, not a classifier; give a model.joblib "
+        raise UsageError(f"{path} holds a {kind}, not a classifier; give a model.skops "
                          "written by 'sklearn-imbal train'.")
     classes = getattr(estimator, "classes_", None)
     if classes is None:
-        raise UsageError(f"{path} holds an unfitted {kind}; give a model.joblib written by "
+        raise UsageError(f"{path} holds an unfitted {kind}; give a model.skops written by "
                          "'sklearn-imbal train'.")
     if len(classes) != 2:
         raise UsageError(f"{path} holds a {kind} with {len(classes)} classes; this command "
@@ -149,7 +153,7 @@ def _check_classifier(estimator, path):
         takes_text = False
     if not takes_text:
         raise UsageError(f"{path} holds a {kind} that does not take raw text; give a "
-                         "model.joblib written by 'sklearn-imbal train'.")
+                         "model.skops written by 'sklearn-imbal train'.")
     threshold = getattr(estimator, "best_threshold_", 0.5)
     if not 0 <= threshold <= 1:
         raise UsageError(f"{path} holds a {kind} whose decision threshold {threshold!r} "
@@ -180,7 +184,9 @@ def _unpickle(path):
 
 
 def load_model(path: str | os.PathLike[str]) -> LoadedModel:
-    """Load ``model.joblib`` (or the folder holding it), checking it is a text classifier.
+    """Load ``model.skops`` or ``model.joblib`` (or their folder), checking it is a text classifier.
+
+    A folder's ``model.skops`` is preferred to its ``model.joblib``.
 
     A missing file, a file whose SHA-256 differs from the one recorded in
     ``model.json``, a file :func:`sklearn_imbal.load_model` refuses (empty,
@@ -190,9 +196,10 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     """
     path = Path(path)
     if path.is_dir():
-        path = path / MODEL_FILE
+        path = path / (PICKLE_FILE if not (path / MODEL_FILE).is_file()
+                       and (path / PICKLE_FILE).is_file() else MODEL_FILE)
     if not path.is_file():
-        hint = (" 'sklearn-imbal train --output DIR' writes DIR/model.joblib."
+        hint = (" 'sklearn-imbal train --output DIR' writes DIR/model.skops."
                 if path.name == MODEL_FILE or not path.suffix else "")
         raise UsageError(f"no model file at {path}.{hint}")
     metadata = _read_metadata(path)

@@ -126,6 +126,11 @@ def _add_search_options(parser):
                        help="keep texts that repeat an earlier text exactly (by "
                             "default they are dropped, as a duplicate on both sides of "
                             "the split inflates test scores)")
+    group.add_argument("--checkpoint", metavar="DIR",
+                       help="keep every finished fit's scores in DIR (created if "
+                            "missing); after an interruption (Ctrl-C, a killed process, "
+                            "a lost scheduler) run the same command again to reuse them "
+                            "and fit only the rest")
     parallel = parser.add_argument_group("parallelism (see docs/parallel.rst)")
     parallel.add_argument("--backend", choices=["loky", "dask"], default="loky",
                           help="where the fits run: loky processes on this machine or a "
@@ -205,7 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("input", metavar="FILE", nargs="?", default="-",
                          help="the texts; '-' or nothing reads standard input")
     predict.add_argument("--model", metavar="PATH", required=True,
-                         help="model.joblib, or the folder 'train' wrote it to")
+                         help="model.skops (or a model.joblib pickle), or the folder "
+                              "'train' wrote it to")
     _add_text_file_options(predict, labelled=False)
     predict.add_argument("--format", choices=["csv", "jsonl"], default="csv",
                          help="output format (default: csv)")
@@ -223,7 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "threshold.",
     )
     evaluate.add_argument("--model", metavar="PATH", required=True,
-                          help="model.joblib, or the folder 'train' wrote it to")
+                          help="model.skops (or a model.joblib pickle), or the folder "
+                              "'train' wrote it to")
     evaluate.add_argument("--data", metavar="PATH_OR_NAME", required=True,
                           help=f"a labelled file or a built-in dataset: {_DATASETS_HELP}")
     _add_text_file_options(

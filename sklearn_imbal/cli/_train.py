@@ -121,6 +121,7 @@ def _make_search(args):
     search = make_text_search(
         scoring=args.scoring, threshold_scoring=args.threshold_scoring, budget=args.budget,
         cv=args.cv, n_jobs=args.n_jobs, random_state=args.random_state,
+        checkpoint=args.checkpoint,
     )
     epochs = [key for key in search.get_params() if key.endswith("clf__epochs")]
     if args.epochs is not None:
@@ -206,12 +207,28 @@ def _fit_search(args, search, X_train, y_train, scorer):
     # A remote cluster's workers may not reach this machine's temporary folder,
     # so fits are not counted there; only the elapsed time is shown.
     total = None if args.scheduler else _n_candidates(search) * args.cv
-    with tempfile.TemporaryDirectory(prefix="sklearn-imbal-") as folder:
-        counter = str(Path(folder, "fits"))
+    from sklearn_imbal.search import CheckpointMismatchError
+
+    with contextlib.ExitStack() as stack:
+        if args.checkpoint is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="sklearn-imbal-"))
+        else:
+            # The counter is part of the scoring, hence of the checkpoint's key, so
+            # its path must not change between runs; the fits an earlier run
+            # finished are then counted as done.
+            folder = args.checkpoint
+            with user_errors(OSError, prefix=f"--checkpoint {args.checkpoint}: "):
+                Path(folder).mkdir(parents=True, exist_ok=True)
+            reused = len(list(Path(folder, "fits").glob("*.json")))
+            if reused:
+                say(f"checkpoint: {folder} holds {reused} finished fit"
+                    f"{'s' if reused > 1 else ''} of an earlier run; they are reused")
+        counter = str(Path(folder, "progress"))
         search.set_params(scoring=FitCounter(scorer, counter))
         with SearchProgress(total, counter, sys.stderr, mode=_progress_mode(args),
                             after=f"refitting the best candidate on all "
-                                  f"{len(y_train):,} training texts"):
+                                  f"{len(y_train):,} training texts"), \
+                user_errors(CheckpointMismatchError):
             search.fit(X_train, y_train)
 
 

@@ -1,8 +1,8 @@
 """load_text_csv: labelled texts from a CSV, TSV, Parquet or JSON Lines file.
 
 Every way such a file goes wrong in practice (wrong column name, Excel's legacy
-encoding, blank labels, header-only exports) gets an error that says what to
-change, because the alternative is a pandas traceback or, worse, a model
+encoding, blank labels, header-only exports, a compressed or binary file under a
+text name) gets an error that says what to change, because the alternative is a pandas traceback or, worse, a model
 silently trained on NaN labels.
 """
 
@@ -24,6 +24,13 @@ from sklearn.utils import Bunch
 
 from sklearn_imbal._compat import StrOptions, validate_params
 from sklearn_imbal.datasets._common import describe_rows, require_pandas
+from sklearn_imbal.datasets._raw_text import (
+    COMPRESSIONS,
+    compression_of,
+    decode,
+    decompress,
+    format_suffix,
+)
 
 __all__ = ["load_text_csv"]
 
@@ -39,15 +46,27 @@ _EXTENSIONS = {
 _DEFAULT_SEPARATORS = {"csv": ",", "tsv": "\t"}
 
 
-def _infer_format(path):
-    suffix = path.suffix.lower()
-    if suffix not in _EXTENSIONS:
-        known = ", ".join(sorted(_EXTENSIONS))
-        raise ValueError(
-            f"Cannot tell the format of {path} from its extension {suffix or '(none)'!r}; "
-            f"known extensions: {known}. Pass format='csv', 'tsv', 'parquet' or 'jsonl'."
-        )
-    return _EXTENSIONS[suffix]
+def _infer_format(path, member=None):
+    """The format of ``path`` from its extension (before any compression suffix).
+
+    ``member`` is the name of the one file inside a zip archive, whose own
+    extension tells the format of ``data.zip``.
+    """
+    suffix = format_suffix(path)
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    if member is not None and Path(member).suffix.lower() in _EXTENSIONS:
+        return _EXTENSIONS[Path(member).suffix.lower()]
+    known = ", ".join(sorted(_EXTENSIONS))
+    compressed = path.suffix.lower() if compression_of(path) else ""
+    where = f" before {compressed!r}" if compressed else ""
+    inside = f" nor from its member {member!r}" if member is not None else ""
+    raise ValueError(
+        f"Cannot tell the format of {path} from its extension{where} "
+        f"{suffix or '(none)'!r}{inside}; known extensions: {known}, each optionally "
+        f"followed by a compression suffix ({', '.join(COMPRESSIONS)}). Pass "
+        "format='csv', 'tsv', 'parquet' or 'jsonl'."
+    )
 
 
 def _check_file(path):
@@ -67,30 +86,6 @@ def _check_file(path):
     else:
         message += f" The folder {folder} does not exist either."
     raise FileNotFoundError(message)
-
-
-def _decode(raw, encoding, path):
-    """Decode the whole file, naming the first undecodable byte and its line."""
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        start = exc.start
-        line = raw.count(b"\n", 0, start) + 1
-        line_start = raw.rfind(b"\n", 0, start) + 1
-        line_end = raw.find(b"\n", start)
-        context = raw[line_start: line_end if line_end >= 0 else len(raw)]
-        snippet = context.decode(encoding, errors="replace").strip()
-        raise ValueError(
-            f"Could not decode {path} with encoding={encoding!r}: byte "
-            f"0x{raw[start]:02x} at line {line}, column {start - line_start + 1} "
-            f"(byte offset {start}) is not valid {exc.encoding}. Line {line} reads: "
-            f"{snippet[:80]!r}. The file is probably in a legacy 8-bit encoding: "
-            "pass encoding='cp1252' (Windows and Excel exports) or "
-            "encoding='latin-1' (decodes any byte)."
-        ) from None
-    # Excel writes a byte-order mark before the header; left in, it would make the
-    # first column '\ufefftext' and a correct text_column= look missing.
-    return text.removeprefix("\ufeff")
 
 
 def _missing_column_error(wanted, role, columns, path, sep=None):
@@ -176,7 +171,8 @@ def _pyarrow_available():
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def _read_parquet(path, text_column, label_column):
+def _read_parquet(path, text_column, label_column, raw=None):
+    """Read the two columns; ``raw`` holds the decompressed bytes of a compressed file."""
     pd = require_pandas("load_text_csv")
     if not _pyarrow_available():
         raise ImportError(
@@ -187,8 +183,9 @@ def _read_parquet(path, text_column, label_column):
     import pyarrow
     import pyarrow.parquet as pq
 
+    source = path if raw is None else pyarrow.BufferReader(raw)
     try:
-        columns = pq.read_schema(path).names
+        columns = pq.read_schema(source).names
     except pyarrow.ArrowException as exc:
         raise ValueError(
             f"Could not read {path} as Parquet: {exc}. If it is another format, pass "
@@ -196,7 +193,8 @@ def _read_parquet(path, text_column, label_column):
         ) from None
     _check_columns(columns, text_column, label_column, path)
     wanted = [c for c in (text_column, label_column) if c is not None]
-    return pd.read_parquet(path, columns=wanted, engine="pyarrow")
+    source = path if raw is None else io.BytesIO(raw)
+    return pd.read_parquet(source, columns=wanted, engine="pyarrow")
 
 
 def _is_missing(value):
@@ -294,15 +292,21 @@ def load_text_csv(
     """Load labelled texts from a CSV, TSV, Parquet or JSON Lines file.
 
     The format follows the extension (``.csv``; ``.tsv``/``.tab``;
-    ``.parquet``/``.pq``; ``.jsonl``/``.ndjson``) unless ``format`` is given. Only
-    the two named columns are returned. In CSV and TSV files only an empty cell
+    ``.parquet``/``.pq``; ``.jsonl``/``.ndjson``) unless ``format`` is given.
+    Compressed files are read transparently, the compression following the last
+    suffix and the format the one before it: ``reviews.csv.gz``, ``.bz2``,
+    ``.xz``, ``.zst`` (needs the ``zstandard`` package) and ``.zip`` (an archive
+    of one file, whose own name may tell the format). A binary file under a text
+    name (gzip bytes in ``reviews.csv``, a spreadsheet) is an error that says
+    what it looks like. Only the two named columns are returned. In CSV and TSV files only an empty cell
     counts as missing: texts such as ``"NA"`` or ``"null"`` stay text, and texts
     that look like numbers stay str.
 
     Parameters
     ----------
     path : str or path-like
-        The file to read.
+        The file to read, optionally compressed (``.gz``, ``.bz2``, ``.xz``,
+        ``.zst``, ``.zip``).
     text_column : str
         The column holding the texts.
     label_column : str or None
@@ -356,12 +360,15 @@ def load_text_csv(
         more fields than the header, unbalanced quotes), a column is missing (the
         available ones are listed, close matches suggested), a byte cannot be
         decoded (the message gives its line and the ``encoding=`` to pass), texts
-        or labels are missing (the rows are listed), or ``positive_label`` does
-        not occur (the labels seen are listed).
+        or labels are missing (the rows are listed), ``positive_label`` does
+        not occur (the labels seen are listed), the file is binary, not text
+        (compressed under a name without its compression suffix, a spreadsheet,
+        random bytes: what it looks like is named), or a compressed file is
+        truncated, corrupt or not in the compression its name says.
     TypeError
         If the text column holds non-text values (Parquet, JSON Lines).
     ImportError
-        If pandas, or pyarrow for Parquet, is not installed.
+        If pandas, pyarrow for Parquet, or zstandard for ``.zst`` is not installed.
 
     Examples
     --------
@@ -387,10 +394,15 @@ def load_text_csv(
         )
     if label_column is None and positive_label is not None:
         raise ValueError("positive_label needs label_column: there are no labels to map.")
-    file_format = format or _infer_format(path)
+    compression = compression_of(path)
+    file_format = format
+    if file_format is None and compression != "zip":  # a zip's member may tell
+        file_format = _infer_format(path)
     _check_file(path)
+    raw, member = decompress(path, compression) if compression else (None, None)
+    file_format = file_format or _infer_format(path, member)
     if file_format == "parquet":
-        frame = _read_parquet(path, text_column, label_column)
+        frame = _read_parquet(path, text_column, label_column, raw)
     else:
         try:
             codecs.lookup(encoding)
@@ -399,7 +411,7 @@ def load_text_csv(
                 f"Unknown encoding={encoding!r}; use a Python codec name such as "
                 "'utf-8', 'cp1252' or 'latin-1'."
             ) from None
-        text = _decode(path.read_bytes(), encoding, path)
+        text = decode(path.read_bytes() if raw is None else raw, encoding, path)
         if not text.strip():
             raise ValueError(f"{path} holds only whitespace: there are no texts to read.")
         if file_format == "jsonl":
@@ -445,6 +457,7 @@ def load_text_csv(
              if drop_duplicates else f"{n_duplicates:,} rows repeat an earlier text")
     descr = (
         f"Labelled texts read from {path} (format {file_format}"
+        f"{f', {compression}-compressed' if compression else ''}"
         f"{'' if file_format == 'parquet' else f', encoding {encoding}'}): "
         f"{n_read:,} rows, text column {text_column!r}, label column "
         f"{label_column!r}; {dedup}; {data.shape[0]:,} rows returned{counts}."

@@ -64,6 +64,7 @@ from sklearn_imbal.keras._training import (
     weights_are_finite,
 )
 from sklearn_imbal.losses import get_loss
+from sklearn_imbal.utils._state import restored_on_failure
 from sklearn_imbal.utils.validation import (
     check_classification_target,
     check_sample_weight,
@@ -312,6 +313,21 @@ class BaseKerasClassifier(
              partial=False):
         self._check_routed_params()
         reuse = warm_start and self.__sklearn_is_fitted__()
+        # An error or an interrupt (Ctrl-C) anywhere below leaves the estimator as
+        # it was: unfitted if it was, else with its previous model. A continued
+        # fit trains the model's variables in place, so those are restored too.
+        with restored_on_failure(self, variables=self._trained_variables() if reuse else ()):
+            self._fit_unguarded(X, y, sample_weight, reuse=reuse, warm_start=warm_start,
+                                epochs=epochs, initial_epoch=initial_epoch, classes=classes,
+                                partial=partial)
+
+    def _trained_variables(self):
+        """Every variable training changes in place: the weights and the optimizer's."""
+        optimizer = self._training_model().optimizer
+        return [*self.model_.variables, *(optimizer.variables if optimizer else ())]
+
+    def _fit_unguarded(self, X, y, sample_weight, *, reuse, warm_start, epochs,
+                       initial_epoch, classes, partial):
         if self.learning_rate_schedule == "cosine" and (partial or reuse):
             # The schedule belongs to the optimizer of the first fit and ends at 0:
             # continuing with it would train at a learning rate of 0, silently.
@@ -326,53 +342,48 @@ class BaseKerasClassifier(
             y, n_samples, min_classes=1 if reuse or classes is not None else 2
         )
         sample_weight = check_sample_weight(sample_weight, n_samples)
-        try:
-            if not reuse:
-                self._random_state = self._seed()
-                # scikeras' target_encoder takes its categories from classes_.
-                self.classes_ = classes
-                self.target_encoder_ = self.target_encoder.fit(y if classes is None else classes)
-                self.__dict__.update(self.target_encoder_.get_metadata())
-            unseen = np.setdiff1d(np.unique(y), self.classes_)
-            if unseen.size:
-                raise ValueError(
-                    f"y contains labels {list(unseen)[:10]} that are not among the classes "
-                    f"{list(self.classes_)} the model was built for."
-                )
-            y_encoded = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
-            sample_weight = sample_weight * self._class_sample_weight(y)
-            train, validation = self._validation_split(X, y, partial)
-            features = None
-            if not reuse:
-                prior = np.bincount(
-                    self._class_codes(y_encoded[train]), weights=sample_weight[train],
-                    minlength=self.n_classes_,
-                )
-                with self._seeded():
-                    self.model_, features = self._build_model(X, train, prior / prior.sum())
-                self._initialize_callbacks()
-                batch_size = self._routed("fit").get("batch_size", self.batch_size)
-                self._decay_steps = epochs * -(-len(train) // batch_size)
-                try:
-                    self._ensure_compiled_model()
-                    # Compiled now, while the schedule's decay steps are known.
-                    self._training_model()
-                finally:
-                    del self._decay_steps
-            elif getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
-                self, "_fit_callbacks"
-            ):
-                self._initialize_callbacks()
-            if features is None:
-                features = self._training_features(X)
-            self._train(features, y_encoded, sample_weight, train, validation,
-                        epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
-            # Created now so that predicting does not change the estimator's state.
-            self._predict_function()
-        except BaseException:
-            # An error or an interrupt (Ctrl-C) must not leave a half-fitted estimator.
-            self._clear_fitted_state()
-            raise
+        if not reuse:
+            self._random_state = self._seed()
+            # scikeras' target_encoder takes its categories from classes_.
+            self.classes_ = classes
+            self.target_encoder_ = self.target_encoder.fit(y if classes is None else classes)
+            self.__dict__.update(self.target_encoder_.get_metadata())
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {list(unseen)[:10]} that are not among the classes "
+                f"{list(self.classes_)} the model was built for."
+            )
+        y_encoded = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
+        sample_weight = sample_weight * self._class_sample_weight(y)
+        train, validation = self._validation_split(X, y, partial)
+        features = None
+        if not reuse:
+            prior = np.bincount(
+                self._class_codes(y_encoded[train]), weights=sample_weight[train],
+                minlength=self.n_classes_,
+            )
+            with self._seeded():
+                self.model_, features = self._build_model(X, train, prior / prior.sum())
+            self._initialize_callbacks()
+            batch_size = self._routed("fit").get("batch_size", self.batch_size)
+            self._decay_steps = epochs * -(-len(train) // batch_size)
+            try:
+                self._ensure_compiled_model()
+                # Compiled now, while the schedule's decay steps are known.
+                self._training_model()
+            finally:
+                del self._decay_steps
+        elif getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
+            self, "_fit_callbacks"
+        ):
+            self._initialize_callbacks()
+        if features is None:
+            features = self._training_features(X)
+        self._train(features, y_encoded, sample_weight, train, validation,
+                    epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
+        # Created now so that predicting does not change the estimator's state.
+        self._predict_function()
 
     def _initialize_callbacks(self):
         # Remembered so that set_params(callbacks=...) before a warm-start or
@@ -550,13 +561,6 @@ class BaseKerasClassifier(
         if validation is not None:
             losses = history.get("val_loss", [])
             self.best_epoch_ = initial_epoch + int(np.argmin(losses)) + 1 if losses else 0
-
-    def _clear_fitted_state(self):
-        params = set(self.get_params(deep=False))
-        for key in list(vars(self)):
-            fitted = key.endswith("_") and not key.startswith("_") and key not in params
-            if fitted or key in TRANSIENT_STATE or key == "_random_state":
-                delattr(self, key)
 
     # ---------------------------------------------------------- prediction
     def predict_proba(self, X: ArrayLike) -> np.ndarray:

@@ -14,6 +14,8 @@ from sklearn_imbal.parallel._threads import check_n_threads, limit_tensorflow_th
 __all__ = ["BACKENDS", "search_backend"]
 
 BACKENDS = ("loky", "dask")
+# The name under which search_backend("dask") registers its joblib backend.
+_DASK_BACKEND = "sklearn-imbal-dask"
 
 
 def _import_distributed():
@@ -100,9 +102,12 @@ def search_backend(
     -----
     Each Dask worker should have one thread (``dask worker --nthreads 1``):
     TensorFlow's seeding and determinism switches are process-wide, so two
-    fits in one process could interleave. A task whose worker dies is retried
+    fits in one process could interleave. A fit whose worker dies is retried
     on another worker (up to ``distributed.scheduler.allowed-failures``
-    times, 3 by default), then the search fails with ``KilledWorker``.
+    times, 3 by default, then the search fails with ``KilledWorker``): each
+    task carries its own arguments, where joblib's ``"dask"`` backend would
+    scatter the data to one worker and lose it, and the whole search, with
+    that worker.
 
     Examples
     --------
@@ -141,6 +146,7 @@ def search_backend(
             "workers are used. Pass one of them."
         )
     distributed = _import_distributed()
+    from sklearn_imbal._compat import dask_backend_that_survives_worker_death
     from sklearn_imbal.parallel._dask import TensorFlowThreads
 
     with contextlib.ExitStack() as stack:
@@ -153,8 +159,12 @@ def search_backend(
             scheduler = cluster.scheduler_address
         client = stack.enter_context(distributed.Client(scheduler, timeout=timeout))
         client.register_plugin(TensorFlowThreads(tensorflow_threads))
+        # joblib's own "dask" backend, except that a task carries its arguments:
+        # data scattered to one worker dies with it (see the shim's docstring).
+        joblib.register_parallel_backend(_DASK_BACKEND,
+                                         dask_backend_that_survives_worker_death())
         with joblib.parallel_config(
-            backend="dask", n_jobs=-1 if n_jobs is None else n_jobs, client=client,
-            wait_for_workers_timeout=timeout,
+            backend=_DASK_BACKEND, n_jobs=-1 if n_jobs is None else n_jobs,
+            client=client, wait_for_workers_timeout=timeout,
         ):
             yield client

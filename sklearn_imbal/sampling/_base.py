@@ -18,6 +18,7 @@ from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.utils import check_random_state
 
 from sklearn_imbal._compat import _fit_context
+from sklearn_imbal.utils._state import keeps_state_on_failure
 from sklearn_imbal.utils.validation import (
     check_classification_target,
     check_no_missing_labels,
@@ -184,6 +185,7 @@ class _TextSamplerMixin(_SamplerBase):
             ) from None
 
     # ------------------------------------------------------------ public API
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Texts, y: Labels) -> Self:
         """Check the inputs and resolve ``sampling_strategy_``; resample nothing.
@@ -207,6 +209,7 @@ class _TextSamplerMixin(_SamplerBase):
         self.sampling_strategy_ = self._check_sampling_strategy(y_1d)
         return self
 
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_resample(
         self, X: Texts, y: Labels, sample_weight: SampleWeight = None
