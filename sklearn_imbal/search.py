@@ -216,7 +216,7 @@ def make_text_search(
           ways to handle the imbalance x two L2 penalties; TF-IDF char
           1-6-grams, squared hinge loss, Adam at 0.02 with a cosine decay), 20
           epochs per fit, a grid search:
-          19 fits, 3-4 minutes on the SMS spam training part on 2 cores;
+          19 fits, about 2-3 minutes on the SMS spam training part on 2 cores;
         * ``"medium"``: 9 candidates (adds cross-entropy), 20 epochs;
         * ``"large"``: 13 candidates (adds the ``"bag"`` and ``"cnn"``
           architectures), 30 epochs;

@@ -11,6 +11,19 @@ SPAM_WORDS = ["free", "prize", "winner", "cash", "claim", "urgent", "offer", "tx
 HAM_WORDS = ["lunch", "home", "later", "sorry", "mum", "meeting", "tonight", "thanks", "ok"]
 SHARED_WORDS = ["the", "you", "now", "to", "a", "is", "my", "and", "for", "at"]
 
+# How far two predictions of the same text by the same model may differ when they
+# were computed in batches of other shapes, with another number of threads, or in
+# another process. TensorFlow's float32 CPU kernels pick their blocking and
+# vectorization by batch shape and instruction set, so such results agree to a few
+# float32 ulps (2**-24 ~ 6e-8 near 1.0), not bit for bit. The same call repeated on
+# the same batch in the same process is bit-identical, and is asserted as such.
+FLOAT32_ATOL = 1e-6
+
+
+def assert_float32_close(actual, expected, err_msg=""):
+    """Probabilities equal up to float32 rounding (``FLOAT32_ATOL``, absolute)."""
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=FLOAT32_ATOL, err_msg=err_msg)
+
 
 def make_texts(n_samples=240, minority=0.2, seed=0):
     """Texts with a learnable but noisy signal: minority class uses 'spam' words."""

@@ -121,11 +121,40 @@ def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-@parametrize_with_checks(
+# The checks that fit a dozen models or more each (every sparse container and index
+# dtype; the weighted and repeated-row fits), and check_classifiers_train's
+# read-only memmap variants (the plain variant stays): the slow set, so that the
+# default suite keeps every other check of KerasVectorClassifier.
+SLOW_VECTOR_CHECKS = {
+    "check_estimator_sparse_array",
+    "check_estimator_sparse_matrix",
+    "check_sample_weight_equivalence_on_dense_data",
+    "check_sample_weight_equivalence_on_sparse_data",
+}
+
+
+def _with_slow_marks(checks, slow):
+    """``parametrize_with_checks``'s parameters, those of the ``slow`` checks marked."""
+    for param in checks.mark.args[1]:
+        values, marks = (param.values, param.marks) if hasattr(param, "values") else (param, ())
+        check = values[1]
+        name = getattr(getattr(check, "func", check), "__name__", None)
+        memmap = getattr(check, "keywords", {}).get("readonly_memmap")
+        if name in slow or (name == "check_classifiers_train" and memmap):
+            marks = (*marks, pytest.mark.slow)
+        yield pytest.param(*values, marks=marks, id=getattr(param, "id", None))
+
+
+_VECTOR_CHECKS = parametrize_with_checks(
     # Small and fast, yet enough to pass check_classifiers_train (accuracy > 0.83).
     [KerasVectorClassifier(hidden_units=16, learning_rate=0.02, epochs=5, random_state=0)],
     expected_failed_checks=_expected_failed_checks,
 )
+
+
+@pytest.mark.parametrize("estimator, check",
+                         list(_with_slow_marks(_VECTOR_CHECKS, SLOW_VECTOR_CHECKS)),
+                         ids=_VECTOR_CHECKS.mark.kwargs["ids"])
 def test_sklearn_compatible_vector_estimator(estimator, check):
     check(estimator)
 

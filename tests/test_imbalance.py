@@ -205,6 +205,7 @@ def test_text_classifier_trains_with_balanced_batches_and_effective_number(small
     assert clf.predict_proba(X).shape == (len(X), 2)
 
 
+@pytest.mark.slow  # ten Keras fits
 def test_levers_are_searchable_hyperparameters(small_text_data):
     X, y = small_text_data
     search = GridSearchCV(

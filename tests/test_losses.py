@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import assert_float32_close
 from sklearn.datasets import make_classification
 
 from sklearn_imbal import KerasTextClassifier, KerasVectorClassifier
@@ -155,7 +156,8 @@ def test_each_loss_round_trips_through_dot_keras_and_pickle(separable, loss, tmp
     reloaded = keras.saving.load_model(path)  # compile=True: the loss must deserialize
     assert type(reloaded.loss) is type(clf.model_.loss)
     assert reloaded.loss.get_config() == config
-    np.testing.assert_allclose(reloaded.predict(X, verbose=0)[:, 0], expected[:, 1], rtol=1e-5)
+    # Model.predict's batches of 32 against one chunk: float32 rounding only.
+    assert_float32_close(reloaded.predict(X, verbose=0)[:, 0], expected[:, 1])
 
     restored = pickle.loads(pickle.dumps(clf))
     assert type(restored.model_.loss) is type(clf.model_.loss)

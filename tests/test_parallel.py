@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import assert_float32_close
 from imblearn.pipeline import Pipeline
 from joblib import Parallel, delayed
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, TunedThresholdClassifierCV
@@ -242,7 +243,7 @@ def test_killing_a_dask_worker_mid_search_loses_only_its_fit(cluster, text_data,
 
 # ------------------------------------------------------ threaded prediction
 @pytest.mark.smoke
-def test_predict_in_threads_gives_the_same_probabilities(text_data, monkeypatch):
+def test_predictions_do_not_depend_on_threads_or_batch_mates(text_data, monkeypatch):
     import sklearn_imbal.keras._predict as base
 
     X, y = text_data
@@ -251,8 +252,14 @@ def test_predict_in_threads_gives_the_same_probabilities(text_data, monkeypatch)
     sequential = clf.predict_proba(X)
     monkeypatch.setattr(base, "_prediction_threads", lambda: 3)
     threaded = clf.predict_proba(X)
-    np.testing.assert_array_equal(threaded, sequential)
-    np.testing.assert_array_equal(clf.predict_proba(X[:7]), sequential[:7])  # one chunk
+    # The same call on the same chunks, repeated: bit-identical.
+    np.testing.assert_array_equal(clf.predict_proba(X), threaded)
+    # Another thread count, other batch-mates, another chunk shape: the same
+    # probabilities up to float32 rounding.
+    assert_float32_close(threaded, sequential)
+    order = np.random.RandomState(0).permutation(len(X))
+    assert_float32_close(clf.predict_proba(X[order]), sequential[order])
+    assert_float32_close(clf.predict_proba(X[:7]), sequential[:7])  # one chunk of 7
 
 
 def test_prediction_threads_follow_the_tensorflow_thread_limit(monkeypatch):

@@ -1,11 +1,13 @@
 """Persistence: pickle, joblib and ``.keras`` round trips, across processes and versions,
 and clear errors for damaged model files (``save_model`` / ``load_model``).
 
-Round trips must give *identical* predictions, in this process and in a fresh one,
-for every object a user saves: a classifier of each architecture, a vector
-classifier on sparse input, a pipeline inside the threshold step and the prior
-correction, and a search's ``best_estimator_``. A model saved by another version
-of sklearn_imbal warns wherever it sits in that object.
+Round trips must give *identical* predictions in this process (the same batch, the
+same kernels) and the same predictions up to float32 rounding in a fresh one
+(``FLOAT32_ATOL``, tests/conftest.py), for every object a user saves: a classifier
+of each architecture, a vector classifier on sparse input, a pipeline inside the
+threshold step and the prior correction, and a search's ``best_estimator_``. A
+model saved by another version of sklearn_imbal warns wherever it sits in that
+object.
 """
 
 import io
@@ -21,6 +23,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import tensorflow as tf
+from conftest import FLOAT32_ATOL, assert_float32_close
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -99,7 +102,12 @@ def test_pickle_and_joblib_round_trips_give_identical_predictions(models, name, 
 
 
 def test_round_trips_in_a_fresh_process(models, text_data, vector_data, tmp_path):
-    """joblib, pickle and .keras files, loaded by a new interpreter: identical outputs."""
+    """joblib, pickle and .keras files, loaded by a new interpreter: the same outputs.
+
+    Up to float32 rounding: the new interpreter may pick other kernels or thread
+    pools. A label may differ only for a row whose probability is that close to
+    the decision threshold.
+    """
     X, _ = text_data
     np.save(tmp_path / "texts.npy", X.astype(str))
     sp.save_npz(tmp_path / "vectors.npz", vector_data[0])
@@ -110,6 +118,7 @@ def test_round_trips_in_a_fresh_process(models, text_data, vector_data, tmp_path
             pickle.dump(model, handle)
         np.save(tmp_path / f"{name}.proba.npy", model.predict_proba(inputs))
         np.save(tmp_path / f"{name}.pred.npy", model.predict(inputs))
+        np.save(tmp_path / f"{name}.threshold.npy", getattr(model, "best_threshold_", 0.5))
     for name in ARCHITECTURES:
         models[f"text-{name}"].model_.save(tmp_path / f"{name}.keras")
     script = f"""
@@ -118,28 +127,34 @@ import joblib, keras, numpy as np, scipy.sparse as sp, tensorflow as tf
 import sklearn_imbal.keras  # registers our layers for keras.saving.load_model
 from sklearn_imbal.exceptions import ModelVersionWarning
 folder = {str(tmp_path)!r}
+atol = {FLOAT32_ATOL!r}
 texts = np.load(folder + "/texts.npy").tolist()
 vectors = sp.load_npz(folder + "/vectors.npz")
 with warnings.catch_warnings():
     warnings.simplefilter("error", ModelVersionWarning)  # same version: no warning
     for name in {NAMES!r}:
         inputs = vectors if name.startswith("vector") else texts
+        expected = np.load(f"{{folder}}/{{name}}.proba.npy")
+        clear = np.abs(expected[:, 1] - np.load(f"{{folder}}/{{name}}.threshold.npy")) > atol
+        assert clear.mean() > 0.9, name  # the label check below is not vacuous
         for model in (joblib.load(f"{{folder}}/{{name}}.joblib"),
                       pickle.load(open(f"{{folder}}/{{name}}.pkl", "rb"))):
-            np.testing.assert_array_equal(model.predict_proba(inputs),
-                                          np.load(f"{{folder}}/{{name}}.proba.npy"))
-            np.testing.assert_array_equal(model.predict(inputs),
-                                          np.load(f"{{folder}}/{{name}}.pred.npy"))
+            np.testing.assert_allclose(model.predict_proba(inputs), expected, rtol=0,
+                                       atol=atol, err_msg=name)
+            np.testing.assert_array_equal(model.predict(inputs)[clear],
+                                          np.load(f"{{folder}}/{{name}}.pred.npy")[clear],
+                                          err_msg=name)
 for name in {list(ARCHITECTURES)!r}:
     model = keras.saving.load_model(f"{{folder}}/{{name}}.keras")
     expected = np.load(f"{{folder}}/text-{{name}}.proba.npy")[:, 1]
-    np.testing.assert_allclose(model(tf.constant(texts)).numpy()[:, 0], expected, rtol=1e-6)
-print("identical")
+    np.testing.assert_allclose(model(tf.constant(texts)).numpy()[:, 0], expected, rtol=0,
+                               atol=atol, err_msg=name)
+print("the same")
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=600, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "identical" in result.stdout
+    assert "the same" in result.stdout
 
 
 @pytest.mark.smoke
@@ -151,8 +166,8 @@ def test_keras_model_exports_to_dot_keras_and_reloads(models, name, text_data, v
     model.model_.save(path)
     reloaded = keras.saving.load_model(path)
     batch = model._slice(model._to_tensor(model._validate_X(X, reset=False)), 0, 50)
-    np.testing.assert_allclose(reloaded(batch).numpy()[:, 0],
-                               model.predict_proba(X[:50])[:, 1], rtol=1e-6)
+    # Eager Keras call against the traced prediction function: other kernels.
+    assert_float32_close(reloaded(batch).numpy()[:, 0], model.predict_proba(X[:50])[:, 1])
     if name == "text-bag":
         assert any(type(layer).__name__ == "MaskedMean" for layer in reloaded.get_layer("head").layers)
 

@@ -58,7 +58,7 @@ class RecordingLogisticRegression(LogisticRegression):
 
 
 class WeightRecordingTextClassifier(KerasTextClassifier):
-    """Records, for every Keras training run, the texts and the weights it trains on.
+    """Records, for every Keras fit, the texts and the sample weights it is given.
 
     Class-level so that the clones a search fits report too (searches run
     sequentially here).
@@ -66,9 +66,9 @@ class WeightRecordingTextClassifier(KerasTextClassifier):
 
     trainings = []
 
-    def _train(self, X, y, sample_weight, *args, **kwargs):
+    def _fit(self, X, y, sample_weight, *args, **kwargs):
         type(self).trainings.append((list(X), np.array(sample_weight)))
-        return super()._train(X, y, sample_weight, *args, **kwargs)
+        return super()._fit(X, y, sample_weight, *args, **kwargs)
 
 
 def text_pipeline(sampler, clf=None):

@@ -341,7 +341,11 @@ def test_bad_parameters_are_named(cls, small_text_data):
 # Samplers run in fit only, inside every pipeline: tests/test_leakage.py.
 
 
-@pytest.mark.parametrize("cls", SAMPLERS, ids=IDS)
+# One sampler in the default run, the other two (five fits each) in the slow set.
+@pytest.mark.parametrize("cls", [
+    pytest.param(cls, id=name, marks=() if i == 0 else pytest.mark.slow)
+    for i, (cls, name) in enumerate(zip(SAMPLERS, IDS))
+])
 def test_grid_search_over_the_sampling_strategy_gives_finite_f1(cls, text_data):
     X, y = text_data
     pipe = Pipeline([("sampler", cls(random_state=0)), ("clf", KerasTextClassifier(**TINY))])
@@ -354,6 +358,7 @@ def test_grid_search_over_the_sampling_strategy_gives_finite_f1(cls, text_data):
 
 
 @pytest.mark.smoke
+@pytest.mark.slow  # nine fits; still in the version matrix's smoke run (-m smoke)
 def test_grid_search_swaps_the_sampler_step_including_passthrough(text_data):
     X, y = text_data
     pipe = Pipeline([("sampler", "passthrough"), ("clf", KerasTextClassifier(**TINY))])

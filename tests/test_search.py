@@ -36,7 +36,7 @@ def fast_search(**kwargs):
 
 
 # ---------------------------------------------------------------- the search
-@pytest.mark.parametrize("scoring", ["f1", "roc_auc"])
+@pytest.mark.parametrize("scoring", ["roc_auc", pytest.param("f1", marks=pytest.mark.slow)])
 def test_nested_search_scores_are_finite_and_predict_uses_threshold(text_data, scoring):
     X, y = text_data
     search = fast_search(scoring=scoring).fit(X, y)
@@ -52,6 +52,7 @@ def test_nested_search_scores_are_finite_and_predict_uses_threshold(text_data, s
     np.testing.assert_array_equal(search.predict(X), best.predict(X))
 
 
+@pytest.mark.slow  # 2 folds x (2 threshold folds + refit) Keras fits, plus the refit
 def test_sklearn_tuned_threshold_in_grid_search(text_data):
     """The plain scikit-learn composition of DESIGN.md, with our sampler and classifier."""
     X, y = text_data
@@ -68,6 +69,7 @@ def test_sklearn_tuned_threshold_in_grid_search(text_data):
     np.testing.assert_array_equal(best.predict(X), (proba >= best.best_threshold_).astype(int))
 
 
+@pytest.mark.slow  # a whole nested search (five fits, each with its threshold holdout)
 def test_multimetric_search_refit_f1(text_data):
     X, y = text_data
     search = fast_search(scoring={"f1": "f1", "roc_auc": "roc_auc", "f2": fbeta(2)},
@@ -125,6 +127,7 @@ def test_three_classes_get_a_clear_error(text_data):
         fast_search().fit(X, y3)
 
 
+@pytest.mark.slow  # a nested search with prior correction
 def test_no_threshold_step_and_prior_correction(text_data):
     X, y = text_data
     plain = make_text_search(threshold_scoring=None, param_space={"clf__l2": [1e-4]}, cv=2)

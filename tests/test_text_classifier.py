@@ -236,8 +236,13 @@ def test_warm_start_keeps_the_model(small_text_data):
 # ---------------------------------------------------------------- search
 
 
+# roc_auc is the scikeras trap; the other scorers, five more fits each, are slow.
 @pytest.mark.smoke
-@pytest.mark.parametrize("scoring", ["roc_auc", "f1", "average_precision"])
+@pytest.mark.parametrize("scoring", [
+    "roc_auc",
+    pytest.param("f1", marks=pytest.mark.slow),
+    pytest.param("average_precision", marks=pytest.mark.slow),
+])
 def test_grid_search_scores_are_finite(text_data, scoring):
     """The scikeras trap: roc_auc silently NaN when is_classifier is False."""
     X, y = text_data
@@ -245,7 +250,7 @@ def test_grid_search_scores_are_finite(text_data, scoring):
         KerasTextClassifier(**FAST, analyzer="word", class_weight="balanced"),
         {"hidden_units": [0, 4]},
         scoring=scoring,
-        cv=3,
+        cv=2,
         error_score="raise",
     ).fit(X, y)
     scores = search.cv_results_["mean_test_score"]
@@ -253,6 +258,7 @@ def test_grid_search_scores_are_finite(text_data, scoring):
     assert isinstance(search.best_estimator_, KerasTextClassifier)
 
 
+@pytest.mark.slow  # five fits; make_text_search's multimetric test is in test_search.py
 def test_multimetric_search_with_refit_f1(text_data):
     X, y = text_data
     search = RandomizedSearchCV(
@@ -261,7 +267,7 @@ def test_multimetric_search_with_refit_f1(text_data):
         n_iter=2,
         scoring=["f1", "roc_auc", "average_precision"],
         refit="f1",
-        cv=3,
+        cv=2,
         random_state=0,
         error_score="raise",
     ).fit(X, y)
@@ -288,7 +294,7 @@ def test_grid_search_in_two_processes(text_data):
 def test_tuned_threshold_classifier_accepts_it(text_data):
     X, y = text_data
     tuned = TunedThresholdClassifierCV(
-        KerasTextClassifier(**FAST, analyzer="word"), scoring="f1", cv=3
+        KerasTextClassifier(**FAST, analyzer="word"), scoring="f1", cv=2
     ).fit(X, y)
     assert 0.0 < tuned.best_threshold_ < 1.0
     assert set(tuned.predict(X)) <= {0, 1}

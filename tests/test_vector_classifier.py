@@ -98,6 +98,7 @@ def test_a_matrix_too_large_to_densify_trains_and_predicts():
 
 
 @pytest.mark.smoke
+@pytest.mark.slow  # eleven fits; still in the version matrix's smoke run (-m smoke)
 def test_smote_pipeline_in_grid_search_and_threshold_tuning(text_data):
     texts, y = text_data
     pipe = Pipeline([

@@ -15,6 +15,7 @@ from sklearn_imbal.keras._layers import (  # noqa: E402
     MaskedMean,
     SparseConcatenate,
     SublinearTfIdf,
+    ZeroPadding,
 )
 from sklearn_imbal.keras._text_classifier import KerasTextClassifier  # noqa: E402
 from sklearn_imbal.keras._vector_classifier import KerasVectorClassifier  # noqa: E402
@@ -27,4 +28,5 @@ __all__ = [
     "MaskedMean",
     "SparseConcatenate",
     "SublinearTfIdf",
+    "ZeroPadding",
 ]

@@ -16,7 +16,8 @@ vocabulary.
     over the text, an optional hidden layer, the output.
 ``"cnn"``
     Token embeddings, a 1-D convolution with ``hidden_units`` filters (at least
-    16) and ``kernel_size``, global max pooling, the output.
+    16) and ``kernel_size``, global max pooling over the text's tokens (padding
+    is zeroed, see :class:`~sklearn_imbal.keras._layers.ZeroPadding`), the output.
 """
 
 import math
@@ -24,7 +25,7 @@ import math
 import keras
 import numpy as np
 
-from sklearn_imbal.keras._layers import MaskedMean
+from sklearn_imbal.keras._layers import MaskedMean, ZeroPadding
 from sklearn_imbal.keras._text_stage import HEAD
 
 __all__ = ["ARCHITECTURES", "LayerSeeds", "build_text_model", "output_layer"]
@@ -87,6 +88,7 @@ def _branch(tokens, vocabulary_size, *, architecture, embedding_dim, hidden_unit
     if architecture == "bag":
         # Not GlobalAveragePooling1D: a text without tokens would give NaN.
         return MaskedMean(name=f"mean_{name}")(x)
+    x = ZeroPadding(name=f"unpad_{name}")([x, tokens])
     if dropout:
         x = keras.layers.SpatialDropout1D(dropout, seed=seeds(), name=f"dropout_{name}")(x)
     x = keras.layers.Conv1D(
@@ -94,6 +96,8 @@ def _branch(tokens, vocabulary_size, *, architecture, embedding_dim, hidden_unit
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
         name=f"conv_{name}",
     )(x)
+    # Zeroed padding never beats a ReLU output at a real step (see ZeroPadding).
+    x = ZeroPadding(name=f"unpad_conv_{name}")([x, tokens])
     return keras.layers.GlobalMaxPooling1D(name=f"max_{name}")(x)
 
 
@@ -128,11 +132,9 @@ def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden
         inputs = keras.Input(shape=(width,), sparse=True, name="tfidf")
         x = inputs
     else:
-        length = int(stage.model.outputs[0].shape[-1])
-        # The bag head averages unmasked steps, so it takes batches of any length.
-        length = None if architecture == "bag" else length
+        # Both heads ignore padding (MaskedMean, ZeroPadding): batches of any length.
         inputs = [
-            keras.Input(shape=(length,), dtype="int64", name=f"tokens_{analyzer}")
+            keras.Input(shape=(None,), dtype="int64", name=f"tokens_{analyzer}")
             for analyzer, _ in stage.analyzers
         ]
         blocks = [

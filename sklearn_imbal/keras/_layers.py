@@ -23,6 +23,7 @@ __all__ = [
     "MaskedMean",
     "SparseConcatenate",
     "SublinearTfIdf",
+    "ZeroPadding",
     "adapt_text_vectorization",
     "raise_empty_vocabulary",
     "make_text_vectorization",
@@ -225,6 +226,27 @@ class MaskedMean(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return (input_shape[0], input_shape[-1])
+
+
+@keras.saving.register_keras_serializable(package="sklearn_imbal")
+class ZeroPadding(keras.layers.Layer):
+    """Zero the steps of a sequence whose token id is 0 (padding): ``[x, ids] -> x``.
+
+    Why: the ``"cnn"`` head applies it to its embeddings and to its convolution's
+    (ReLU, so non-negative) outputs before the global max pooling. Padding then
+    acts like the convolution's own zero padding and never wins the max, so the
+    head's output does not depend on how far a batch is padded, and training
+    batches need only be padded to their longest text.
+    """
+
+    def call(self, inputs: Sequence[tf.Tensor]) -> tf.Tensor:
+        x, ids = inputs
+        return x * tf.cast(tf.not_equal(ids, 0), x.dtype)[..., tf.newaxis]
+
+    def compute_output_shape(
+        self, input_shapes: Sequence[tuple[int | None, ...]]
+    ) -> tuple[int | None, ...]:
+        return input_shapes[0]
 
 
 def resolve_ngrams(ngrams, analyzer, architecture):

@@ -67,9 +67,10 @@ class KerasTextClassifier(BaseKerasClassifier):
         None uses the built-in model configured by the parameters below. A
         callable ``model(meta, compile_kwargs, **model__params)`` returning a Keras
         model (scikeras' convention) replaces it; the model receives a 1-D string
-        tensor, and ``meta["text_vectorization"]`` holds an ``"int"``-mode
-        ``TextVectorization`` already adapted on this fit's training texts (first
-        analyzer, ``max_tokens``, ``ngrams``, ``sequence_length``).
+        tensor (in training too: its batches of texts are not cached), and
+        ``meta["text_vectorization"]`` holds an ``"int"``-mode ``TextVectorization``
+        already adapted on this fit's training texts (first analyzer,
+        ``max_tokens``, ``ngrams``, ``sequence_length``).
     architecture : {"tfidf", "bag", "cnn"}, default="tfidf"
         ``"tfidf"``: sparse sublinear TF-IDF n-gram features (one block per
         analyzer, rows L2-normalized as scikit-learn's ``TfidfVectorizer``), an
@@ -124,8 +125,9 @@ class KerasTextClassifier(BaseKerasClassifier):
         ICLR 2017), so that every fit settles at the end of its run; models fitted
         on different folds then put their scores on more similar scales, which
         makes a tuned decision threshold transfer better (see the user guide's
-        workflow page). ``warm_start`` and ``partial_fit`` continue at the rate the
-        first fit ended with. Ignored for an optimizer instance.
+        workflow page). ``warm_start`` refits and ``partial_fit`` refuse it (they
+        would continue at the rate 0 the first fit ended with). Ignored for an
+        optimizer instance.
     epochs : int, default=20
         Training epochs (the most, with ``early_stopping``).
     batch_size : int, default=64
@@ -163,7 +165,10 @@ class KerasTextClassifier(BaseKerasClassifier):
     metrics : list or None, default=None
         Keras metrics to report during training.
     callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks for training.
+        Extra Keras callbacks for training. For the built-in models they train
+        the head (``callback.model`` is a model of the head's layers, fed the
+        cached features); with callbacks, each training step is one call, so
+        their batch hooks see every batch (without, Keras runs 32 steps a call).
     shuffle : bool, default=True
         Whether to reshuffle the training data every epoch.
     run_eagerly : bool, default=False
@@ -183,7 +188,10 @@ class KerasTextClassifier(BaseKerasClassifier):
     Attributes
     ----------
     model_ : keras.Model
-        The fitted Keras model; it takes a 1-D string tensor.
+        The fitted Keras model; it takes a 1-D string tensor. For the built-in
+        architectures it is two models composed: ``model_.get_layer("text_stage")``
+        (the adapted ``TextVectorization`` layers and TF-IDF weighting; no
+        trainable weights) and ``model_.get_layer("head")`` (the trainable part).
     classes_ : ndarray of shape (n_classes,)
         The class labels.
     n_classes_ : int
@@ -206,6 +214,15 @@ class KerasTextClassifier(BaseKerasClassifier):
 
     Notes
     -----
+    ``fit`` tokenizes each text once: the vocabulary, the TF-IDF document
+    frequencies and the features the head trains on all come from those tokens
+    (sparse TF-IDF rows for ``"tfidf"``, unpadded token ids for ``"bag"`` and
+    ``"cnn"``), and training batches are gathered from them inside the
+    ``tf.data`` graph, so no training step tokenizes a string. ``partial_fit``
+    and ``warm_start`` refits vectorize each call's texts once with the frozen
+    vocabulary. A ``model=`` builder's model takes strings and trains on them
+    as it is given them, with no cache.
+
     Prediction does not go through ``keras.Model.predict`` (about 40 ms per
     call): it calls a traced ``tf.function`` on batches of up to 4,096 texts, so
     one document takes well under a millisecond.

@@ -35,8 +35,8 @@ from sklearn_imbal._compat import text_vectorization_tokens
 from sklearn_imbal.keras._layers import (
     SparseConcatenate,
     SublinearTfIdf,
-    raise_empty_vocabulary,
     make_text_vectorization,
+    raise_empty_vocabulary,
     resolve_ngrams,
 )
 
@@ -224,7 +224,7 @@ class _Tokenized(NamedTuple):
     """One chunk of texts, tokenized: its distinct tokens and each token's position."""
 
     distinct: tf.Tensor  # the chunk's distinct tokens, dtype string
-    index: np.ndarray  # per token, its position in ``distinct``
+    positions: np.ndarray  # per token, its position in ``distinct``
     splits: np.ndarray  # row splits of the chunk's texts over the tokens
 
 
@@ -255,7 +255,7 @@ def _learn_vocabulary(layer, chunks, is_train, max_tokens, analyzer):
         n_rows = chunk.splits.shape[0] - 1
         train_tokens = np.repeat(is_train[train_start:train_start + n_rows], np.diff(chunk.splits))
         counts += np.bincount(
-            inverse[offset:offset + n_distinct][chunk.index[train_tokens]],
+            inverse[offset:offset + n_distinct][chunk.positions[train_tokens]],
             minlength=counts.shape[0],
         )
         offset += n_distinct
@@ -293,7 +293,7 @@ def _count_rows(chunks, chunk_ids, width):
         n_rows = chunk.splits.shape[0] - 1
         rows = np.repeat(np.arange(n_rows), np.diff(chunk.splits))
         block = sp.csr_matrix(
-            (np.ones(rows.shape[0], dtype=np.float32), (rows, ids[chunk.index])),
+            (np.ones(rows.shape[0], dtype=np.float32), (rows, ids[chunk.positions])),
             shape=(n_rows, width),
         )
         block.sum_duplicates()
@@ -352,12 +352,12 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
         sizes.append((analyzer, size))
         if not tfidf:
             token_rows.append(_token_rows(
-                np.concatenate([ids[chunk.index] for chunk, ids in zip(chunks, chunk_ids)]),
+                np.concatenate([ids[chunk.positions] for chunk, ids in zip(chunks, chunk_ids)]),
                 np.concatenate([[0], np.cumsum(np.concatenate(
                     [np.diff(chunk.splits) for chunk in chunks]))]),
                 sequence_length,
-                # The bag head averages unmasked steps: its padding is free to vary.
-                architecture != "bag",
+                # The heads ignore padding (MaskedMean, ZeroPadding).
+                False,
             ))
             outputs.append(vectorizer(inputs))
             continue

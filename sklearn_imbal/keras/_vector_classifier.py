@@ -73,8 +73,9 @@ class KerasVectorClassifier(BaseKerasClassifier):
         ICLR 2017), so that every fit settles at the end of its run; models fitted
         on different folds then put their scores on more similar scales, which
         makes a tuned decision threshold transfer better (see the user guide's
-        workflow page). ``warm_start`` and ``partial_fit`` continue at the rate the
-        first fit ended with. Ignored for an optimizer instance.
+        workflow page). ``warm_start`` refits and ``partial_fit`` refuse it (they
+        would continue at the rate 0 the first fit ended with). Ignored for an
+        optimizer instance.
     epochs : int, default=20
         Training epochs (the most, with ``early_stopping``).
     batch_size : int, default=64
