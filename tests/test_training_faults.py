@@ -140,9 +140,8 @@ def test_interrupted_fit_leaves_the_estimator_unfitted_and_usable(small_text_dat
     np.testing.assert_array_equal(clf.predict_proba(X), reference)
 
 
-def test_interrupt_while_adapting_the_vocabulary(small_text_data, reference, monkeypatch):
-    X, y = small_text_data
-    clf = KerasTextClassifier(**TINY)
+def _fit_interrupted_while_adapting(clf, X, y, monkeypatch):
+    """``clf.fit(X, y)``, interrupted (as by Ctrl-C) while it learns its vocabulary."""
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -151,6 +150,12 @@ def test_interrupt_while_adapting_the_vocabulary(small_text_data, reference, mon
         patch.setattr(text_stage, "_learn_vocabulary", interrupted)
         with pytest.raises(KeyboardInterrupt):
             clf.fit(X, y)
+
+
+def test_interrupt_while_adapting_the_vocabulary(small_text_data, reference, monkeypatch):
+    X, y = small_text_data
+    clf = KerasTextClassifier(**TINY)
+    _fit_interrupted_while_adapting(clf, X, y, monkeypatch)
     _assert_unfitted(clf, X)
     np.testing.assert_array_equal(clf.fit(X, y).predict_proba(X), reference)
 
@@ -179,14 +184,7 @@ def test_refit_on_bad_input_keeps_the_fitted_model(small_text_data, monkeypatch)
     with pytest.raises(TypeError, match="every text must be a str"):
         clf.fit([1.5] * len(y), y)
     _assert_as_before(clf, X, state)
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(text_stage, "_learn_vocabulary", interrupted)
-        with pytest.raises(KeyboardInterrupt):
-            clf.fit(X, y)
+    _fit_interrupted_while_adapting(clf, X, y, monkeypatch)
     _assert_as_before(clf, X, state)
 
 
