@@ -17,9 +17,10 @@ prediction):
     their row splits, column indices and values; a batch becomes a
     ``tf.SparseTensor``.
 :class:`TokenRows`
-    Token ids without their padding; a batch is padded again to the text stage's
-    ``sequence_length``, so the head sees exactly what ``model_`` feeds it at
-    predict time.
+    Token ids without their padding (each text cut at ``sequence_length``, as the
+    stage cuts it); a batch is padded again, to its longest text: the built-in
+    embedding heads do not depend on padding, so the head computes what it
+    computes on ``model_``'s ``sequence_length``-padded input at predict time.
 """
 
 from __future__ import annotations
