@@ -83,6 +83,17 @@ def _fit_resample_with_weights(sampler, X, y, message_clsname="", message=None, 
     return (*result, sampler)
 
 
+def _upstream_doc(method):
+    """imbalanced-learn's docstring of ``method``, for our wrapper of it.
+
+    Its cross-reference to scikit-learn's user guide becomes plain text: our
+    documentation builds offline, without scikit-learn's labels.
+    """
+    doc = getattr(_ImblearnPipeline, method).__doc__ or ""
+    return doc.replace(":ref:`Metadata Routing User Guide <metadata_routing>`",
+                       "scikit-learn's Metadata Routing User Guide")
+
+
 class Pipeline(_ImblearnPipeline):
     """imbalanced-learn's Pipeline that carries resampled ``sample_weight`` onwards.
 
@@ -255,10 +266,10 @@ class Pipeline(_ImblearnPipeline):
         with self._restored_on_failure():
             return super().fit_predict(X, y, **params)
 
-    fit.__doc__ = _ImblearnPipeline.fit.__doc__
-    fit_transform.__doc__ = _ImblearnPipeline.fit_transform.__doc__
-    fit_resample.__doc__ = _ImblearnPipeline.fit_resample.__doc__
-    fit_predict.__doc__ = _ImblearnPipeline.fit_predict.__doc__
+    fit.__doc__ = _upstream_doc("fit")
+    fit_transform.__doc__ = _upstream_doc("fit_transform")
+    fit_resample.__doc__ = _upstream_doc("fit_resample")
+    fit_predict.__doc__ = _upstream_doc("fit_predict")
 
     def _fit(self, X, y=None, routed_params=None, raw_params=None):
         # imbalanced-learn's loop, except that a sampler may return weights: the
