@@ -55,6 +55,7 @@ __all__ = [
     "_routing_enabled",
     "classifier_tags",
     "dask_backend_that_survives_worker_death",
+    "keras_trains_partial_executions",
     "text_vectorization_tokens",
     "validate_params",
 ]
@@ -182,6 +183,24 @@ def dask_backend_that_survives_worker_death() -> type:
     return SurvivingDaskBackend
 
 
+def keras_trains_partial_executions() -> bool:
+    """Whether Keras trains every batch when ``steps_per_execution`` > 1.
+
+    Why: from Keras 3.7 the compiled multi-step function stops at the end of the
+    data (``get_next_as_optional``), so an epoch whose batch count is not a
+    multiple of ``steps_per_execution`` still trains its last batches. Before
+    3.7 the loop called ``next`` a fixed number of times: the last, partial group
+    of steps raised ``OutOfRangeError``, which ``fit`` caught with a warning
+    ("Your input ran out of data"), so those batches were silently never trained
+    (every epoch), and an epoch with fewer batches than ``steps_per_execution``
+    left ``fit`` without logs (a ``TypeError`` in Keras 3.3 to 3.6).
+    """
+    import keras
+
+    major, minor = (int(part) for part in keras.__version__.split(".")[:2])
+    return (major, minor) >= (3, 7)
+
+
 def text_vectorization_tokens(layer, texts):
     """The tokens a ``keras.layers.TextVectorization`` looks up: standardized, split, n-grams.
 
@@ -190,7 +209,7 @@ def text_vectorization_tokens(layer, texts):
     calling the layer's own preprocessing is what makes them exactly the tokens
     the saved layer produces at predict time. Keras has no public API for the
     tokens alone; ``TextVectorization._preprocess(inputs)`` is the step of
-    ``call`` before the lookup in Keras 3.2 to 3.15 (a test checks it exists).
+    ``call`` before the lookup in Keras 3.3 to 3.15 (a test checks it exists).
 
     Returns
     -------

@@ -340,6 +340,16 @@ def test_cosine_schedule_decays_the_learning_rate_to_zero_over_one_fit(small_tex
     np.testing.assert_array_equal(restored.predict_proba(X), cosine.predict_proba(X))
 
 
+@pytest.mark.smoke
+@pytest.mark.parametrize("batch_size", [16, 1])
+def test_every_batch_of_every_epoch_is_a_training_step(small_text_data, batch_size):
+    # Fewer batches than Keras runs per call (16), and more but not a multiple of
+    # it (1): Keras < 3.7 would skip the batches after the last full group.
+    X, y = small_text_data
+    clf = KerasTextClassifier(**{**FAST, "epochs": 2, "batch_size": batch_size}).fit(X, y)
+    assert clf.model_.optimizer.iterations.numpy() == 2 * -(-len(X) // batch_size)
+
+
 def test_cosine_schedule_refuses_to_continue_training(small_text_data):
     X, y = small_text_data
     with pytest.raises(ValueError, match="learning_rate_schedule='cosine' decays"):

@@ -43,6 +43,7 @@ from sklearn_imbal._compat import (
     StrOptions,
     _fit_context,
     classifier_tags,
+    keras_trains_partial_executions,
 )
 from sklearn_imbal.exceptions import TrainingDivergedError
 from sklearn_imbal.keras._imbalance import (
@@ -219,9 +220,12 @@ class BaseKerasClassifier(
 
         Several: a step of a small head costs less than the call. A user's
         callbacks get every batch's events, so with callbacks it is one step per
-        call. ``compile__steps_per_execution`` overrides both.
+        call; so it is on Keras < 3.7, which would skip the last batches of each
+        epoch (see :func:`~sklearn_imbal._compat.keras_trains_partial_executions`).
+        ``compile__steps_per_execution`` overrides all three.
         """
-        default = 1 if self.callbacks else _STEPS_PER_EXECUTION
+        several = not self.callbacks and keras_trains_partial_executions()
+        default = _STEPS_PER_EXECUTION if several else 1
         return self._routed("compile").get("steps_per_execution", default)
 
     def _learning_rate(self):
