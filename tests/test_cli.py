@@ -33,6 +33,7 @@ from sklearn_imbal.cli import main
 from sklearn_imbal.cli._data import LabelledTexts, load_labelled
 from sklearn_imbal.cli._model import load_model, save_model
 from sklearn_imbal.cli._progress import FitCounter, SearchProgress
+from sklearn_imbal.cli._train import BASELINES
 from sklearn_imbal.report import FIGURES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,17 +107,21 @@ def test_train_writes_model_report_and_figures(trained):
     assert len(meta["search"]["cv_results"]) == 1
     assert np.isfinite(meta["search"]["cv_results"][0]["mean_test_score"])
     assert 0 <= meta["model"]["threshold"] <= 1
-    assert 0 <= meta["baseline"]["summary"]["f1"] <= 1
+    assert [row["name"] for row in meta["baselines"]] == [name for name, _ in BASELINES]
+    for row in meta["baselines"]:
+        assert 0 <= row["summary"]["f1"] <= 1 and 0.5 <= row["summary"]["roc_auc"] <= 1
     assert {"sklearn", "keras", "tensorflow", "sklearn_imbal"} <= set(meta["versions"])
 
 
 def test_train_prints_both_rows_and_one_progress_line_per_fit(trained):
     _, out, err = trained
     ours = next(line for line in out.splitlines() if line.startswith("Keras search"))
-    baseline = next(line for line in out.splitlines() if line.startswith("TF-IDF + Logistic"))
-    for row in (ours, baseline):
+    rows = [ours] + [next(line for line in out.splitlines() if line.startswith(name))
+                     for name, _ in BASELINES]
+    for row in rows:
         numbers = [float(value) for value in row.split()[-6:]]  # F1 ... threshold
-        assert all(0 <= value <= 1 for value in numbers)
+        assert all(0 <= value <= 1 for value in numbers[:-1])
+    assert 0 <= float(rows[0].split()[-1]) <= 1  # a probability threshold
     assert "best candidate:" in out and "wall time:" in out
     # stderr is not a terminal here: one line per finished fit, then the refit.
     assert "search: fit 1/2 done" in err and "search: fit 2/2 done" in err

@@ -175,8 +175,8 @@ def cheap_search():
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
     def make_search(args):
-        search = GridSearchCV(_train._baseline(args),
-                              {"estimator__logisticregression__C": [1.0]},
+        search = GridSearchCV(_train._baseline(args, "word_logreg"),
+                              {"estimator__clf__C": [1.0]},
                               cv=StratifiedKFold(args.cv), scoring=args.scoring)
         return search, 1
 
@@ -199,7 +199,7 @@ def model_dir(tmp_path_factory):
 
     texts, y = make_texts(n_samples=120, minority=0.3, seed=1)
     args = type("Args", (), {"threshold_scoring": "f1", "random_state": 0})()
-    estimator = _baseline(args).fit(texts, y)
+    estimator = _baseline(args, "word_logreg").fit(texts, y)
     folder = tmp_path_factory.mktemp("property_model")
     save_model(estimator, folder, {"labels": ["ham", "spam"], "positive_label": "spam",
                                    "threshold": float(estimator.best_threshold_)})

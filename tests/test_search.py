@@ -1,9 +1,12 @@
 """make_text_search and threshold tuning of Keras text pipelines: finite scores,
 tuned thresholds, seeds, and no leakage between training, holdout and test data."""
 
+import pickle
+
 import numpy as np
 import pytest
 from imblearn.pipeline import Pipeline
+from sklearn.base import clone
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import (
     GridSearchCV,
@@ -13,9 +16,10 @@ from sklearn.model_selection import (
     TunedThresholdClassifierCV,
 )
 
-from sklearn_imbal import KerasTextClassifier, make_text_search
+from sklearn_imbal import KerasTextClassifier, make_text_baseline, make_text_search
 from sklearn_imbal.metrics import fbeta
 from sklearn_imbal.sampling import TextRandomOverSampler
+from sklearn_imbal.search import BASELINES
 from sklearn_imbal.threshold import HoldoutThresholdClassifier, PriorCorrectedClassifier
 
 FAST = dict(epochs=3, batch_size=16, learning_rate=0.05, analyzer="word")
@@ -172,3 +176,37 @@ def test_prior_correction_calibrates_keras_after_text_oversampling(text_data):
     assert log_loss(y[test], corrected) < log_loss(y[test], raw)
     assert roc_auc_score(y[test], corrected) == pytest.approx(roc_auc_score(y[test], raw),
                                                               abs=1e-9)
+
+
+# ------------------------------------------------------------ make_text_baseline
+@pytest.mark.parametrize("kind", sorted(BASELINES))
+def test_each_baseline_tunes_its_threshold_on_training_folds(text_data, kind):
+    X, y = text_data
+    baseline = make_text_baseline(kind, random_state=0)
+    assert clone(baseline).get_params()["cv"].get_n_splits() == 5
+    baseline.fit(X, y)
+    # The final model is refitted on all of the data; the threshold applies to
+    # the scores the model has (a margin for the SVMs).
+    method = "predict_proba" if hasattr(baseline, "predict_proba") else "decision_function"
+    scores = getattr(baseline.estimator_, method)(X)
+    scores = scores[:, 1] if scores.ndim == 2 else scores
+    assert np.isfinite(scores).all() and roc_auc_score(y, scores) > 0.9
+    expected = np.where(scores >= baseline.best_threshold_, 1, 0)
+    np.testing.assert_array_equal(baseline.predict(X), expected)
+    restored = pickle.loads(pickle.dumps(baseline))
+    np.testing.assert_array_equal(restored.predict(X), baseline.predict(X))
+
+
+def test_baseline_in_a_search_and_with_a_holdout(text_data):
+    X, y = text_data
+    search = GridSearchCV(make_text_baseline("word_logreg", threshold_cv=0.25),
+                          {"estimator__clf__C": [0.3, 3.0]}, scoring="f1", cv=3).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_estimator_.cv == 0.25 and not search.best_estimator_.refit
+
+
+def test_baseline_refuses_unknown_kinds_and_ranking_objectives():
+    with pytest.raises(ValueError, match="'kind' parameter of make_text_baseline"):
+        make_text_baseline("svm")
+    with pytest.raises(ValueError, match="cannot be a threshold objective"):
+        make_text_baseline(threshold_scoring="roc_auc")

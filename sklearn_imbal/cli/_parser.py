@@ -177,8 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="search for a text model, tune its threshold, test and save it",
         description="Hold out a stratified test set, search Keras text models "
                     "(make_text_search) with a decision threshold tuned on the training "
-                    "part, fit a TF-IDF + LogisticRegression baseline tuned the same "
-                    "way, and write the model, report.json and figures.",
+                    "part, fit two classical baselines (char n-gram TF-IDF + LinearSVC, "
+                    "word TF-IDF + LogisticRegression) with thresholds tuned on the "
+                    "training part, and write the model, report.json and figures.",
     )
     train.add_argument("--data", metavar="PATH_OR_NAME", default=DEMO_DATA,
                        help=f"a labelled CSV/TSV/JSONL/Parquet file, or a built-in "

@@ -1,4 +1,4 @@
-"""``sklearn-imbal train`` and ``demo``: search, tune, test, compare with a baseline, save."""
+"""``sklearn-imbal train`` and ``demo``: search, tune, test, compare with baselines, save."""
 
 from __future__ import annotations
 
@@ -28,11 +28,11 @@ from sklearn_imbal.cli._progress import FitCounter, SearchProgress, format_durat
 
 __all__ = ["run_demo", "run_train"]
 
-BASELINE_NAME = "TF-IDF + LogisticRegression"
-BASELINE_DESCRIPTION = (
-    "TfidfVectorizer(sublinear_tf=True) + LogisticRegression(class_weight='balanced'), "
-    "threshold tuned like the search's (HoldoutThresholdClassifier, 20% holdout)"
-)
+#: The classical rows printed beside the search's: (table name, make_text_baseline kind).
+BASELINES = (("char TF-IDF + LinearSVC", "char_svc"),
+             ("word TF-IDF + LogisticRegression", "word_logreg"))
+#: Threshold folds of each baseline (fewer where a class has fewer training texts).
+BASELINE_FOLDS = 5
 _TABLE = [("F1", "f1"), ("precision", "precision"), ("recall", "recall"),
           ("ROC AUC", "roc_auc"), ("avg prec", "average_precision"),
           ("threshold", "threshold")]
@@ -129,18 +129,52 @@ def _make_search(args):
     return search, search.get_params()[epochs[0]]
 
 
-def _baseline(args):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+def _baseline(args, kind, y_train=None):
+    """An unfitted classical baseline, its threshold tuned on ``BASELINE_FOLDS`` folds."""
+    from sklearn_imbal.search import make_text_baseline
 
-    from sklearn_imbal.threshold import HoldoutThresholdClassifier
+    folds = BASELINE_FOLDS
+    if y_train is not None:
+        # _check_class_counts leaves at least 2 * --cv >= 4 training texts per class.
+        folds = max(2, min(folds, int(np.bincount(y_train).min())))
+    return make_text_baseline(kind, threshold_scoring=args.threshold_scoring,
+                              threshold_cv=folds, random_state=args.random_state)
 
-    return HoldoutThresholdClassifier(
-        make_pipeline(TfidfVectorizer(sublinear_tf=True),
-                      LogisticRegression(class_weight="balanced", max_iter=2000)),
-        scoring=args.threshold_scoring, cv=0.2, random_state=args.random_state,
-    )
+
+def _positive_scores(model, X):
+    """Probabilities of the positive class; a margin model's decision values through
+    a sigmoid (monotone: the same ranking metrics and, with the threshold mapped the
+    same way, the same decisions)."""
+    from scipy.special import expit
+
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(X)[:, 1], float(model.best_threshold_)
+    return expit(model.decision_function(X)), float(expit(model.best_threshold_))
+
+
+def _fit_baselines(args, X_train, y_train, X_test, names_test, positive):
+    """Each baseline fitted on the training part: (name, description, summary, seconds)."""
+    from sklearn_imbal.report import classification_summary
+    from sklearn_imbal.search import BASELINES as DESCRIPTIONS
+
+    rows = []
+    for name, kind in BASELINES:
+        model = _baseline(args, kind, y_train)
+        folds = model.cv.get_n_splits()
+        say(f"baseline: fitting {name}, its threshold tuned on {folds} folds")
+        started = time.monotonic()
+        model.fit(X_train, y_train)
+        seconds = time.monotonic() - started
+        scores, threshold = _positive_scores(model, X_test)
+        summary = classification_summary(names_test, scores, threshold, pos_label=positive)
+        if not hasattr(model, "predict_proba"):
+            # The threshold as the model applies it: on decision_function's margin.
+            summary["threshold"] = float(model.best_threshold_)
+        description = (f"{DESCRIPTIONS[kind]}, threshold tuned for "
+                       f"{args.threshold_scoring} on {folds} folds "
+                       "(make_text_baseline)")
+        rows.append((name, description, summary, seconds))
+    return rows
 
 
 def _table(rows):
@@ -253,12 +287,13 @@ def _load_and_split(args):
     return data, X_train, X_test, y_train, y_test
 
 
-def _print_results(args, search, summary, baseline_summary, n_test_positive, n_test):
+def _print_results(args, search, summary, baselines, n_test_positive, n_test):
     positive = summary["pos_label"]
     print(f"\ntest set: {n_test:,} texts, {n_test_positive:,} labelled {positive!r}; "
           "never used for fitting, selection or threshold tuning\n")
-    print(_table([("Keras search (make_text_search)", summary),
-                  (BASELINE_NAME + " (balanced)", baseline_summary)]))
+    print(_table([("Keras search (make_text_search)", summary)]
+                 + [(name, row_summary) for name, _, row_summary, _ in baselines]))
+    print("(the LinearSVC threshold is a margin of its decision_function)")
     params = _short_params(search.best_params_)
     print(f"\nbest candidate: {', '.join(f'{k}={v}' for k, v in sorted(params.items()))}")
     print(f"its cross-validated {args.scoring}: {search.best_score_:.4f}; decision "
@@ -290,21 +325,13 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         search_seconds = time.monotonic() - search_started
     model = search.best_estimator_
 
-    say(f"baseline: fitting {BASELINE_NAME} with its threshold tuned the same way")
-    baseline_started = time.monotonic()
-    baseline = _baseline(args).fit(X_train, y_train)
-    baseline_seconds = time.monotonic() - baseline_started
-
     positive = data.labels[1]
     names_test = np.asarray(data.labels)[y_test]
+    baselines = _fit_baselines(args, X_train, y_train, X_test, names_test, positive)
     proba = model.predict_proba(X_test)[:, 1]
     threshold = float(model.best_threshold_)
     summary = classification_summary(names_test, proba, threshold, pos_label=positive)
-    baseline_summary = classification_summary(
-        names_test, baseline.predict_proba(X_test)[:, 1], float(baseline.best_threshold_),
-        pos_label=positive,
-    )
-    _print_results(args, search, summary, baseline_summary, int(y_test.sum()), len(y_test))
+    _print_results(args, search, summary, baselines, int(y_test.sum()), len(y_test))
 
     described = {**data.describe(), "test_size": args.test_size,
                  "random_state": args.random_state, "n_train": len(y_train),
@@ -328,9 +355,12 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                    "budget": args.budget, "epochs": epochs, "cv": args.cv,
                    "n_candidates": n_candidates, "best_score": search.best_score_,
                    "best_index": search.best_index_, "cv_results": _cv_results(search)},
-        "baseline": {"description": BASELINE_DESCRIPTION, "summary": baseline_summary},
+        "baselines": [{"name": name, "description": description, "summary": row_summary,
+                       "seconds": seconds} for name, description, row_summary, seconds
+                      in baselines],
         "versions": library_versions(),
-        "timing_seconds": {"search_and_refit": search_seconds, "baseline": baseline_seconds,
+        "timing_seconds": {"search_and_refit": search_seconds,
+                           "baselines": sum(row[-1] for row in baselines),
                            "total": total_seconds},
     }
     files.update(write_report(
@@ -339,7 +369,8 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         figures=None if args.no_figures else "all",
     ))
     print(f"wall time: {format_duration(total_seconds)} (search and refit "
-          f"{format_duration(search_seconds)}, baseline {baseline_seconds:.1f} s)")
+          f"{format_duration(search_seconds)}, baselines "
+          f"{sum(row[-1] for row in baselines):.1f} s)")
     print(f"wrote {output}/: " + ", ".join(path.name for path in files.values()))
     return EXIT_OK
 
