@@ -23,8 +23,8 @@ and standard deviation of each row, with the mean fit wall time and its ratio to
 ``char_svc``'s in the same run.
 
 Run: ``python benchmarks/quality_datasets.py [--datasets sms reuters] [--rows ...]``;
-``--quick`` is one split per dataset, 3 search epochs (checks that it runs; not the
-numbers to record).
+``--search-epochs N`` sets the epochs of every search fit; ``--quick`` is one split
+per dataset, 3 search epochs (checks that it runs; not the numbers to record).
 """
 
 import argparse
@@ -126,9 +126,11 @@ def main(argv=None):
     parser.add_argument("--reuters", type=Path, default=REUTERS,
                         help="the Reuters crude CSV (text,label); skipped where absent")
     parser.add_argument("--n-jobs", type=int, default=None, help="the search's n_jobs")
+    parser.add_argument("--search-epochs", type=int, default=None,
+                        help="epochs of every search fit (default: the budget's, 20)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
-    epochs = 3 if args.quick else None
+    epochs = 3 if args.quick else args.search_epochs
 
     print(f"# sklearn_imbal {sklearn_imbal.__version__} | keras {keras.__version__} | "
           f"tensorflow {tf.__version__} | scikit-learn {sklearn.__version__} | "
