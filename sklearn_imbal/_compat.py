@@ -39,13 +39,32 @@ from sklearn.pipeline import _name_estimators  # noqa: E402
 from sklearn.utils._user_interface import _print_elapsed_time  # noqa: E402
 from sklearn.utils.metadata_routing import _routing_enabled  # noqa: E402
 
+# HoldoutThresholdClassifier indexes rows (texts, labels, per-sample fit
+# parameters) exactly as scikit-learn's own CV loops do: lists, Series, arrays
+# and sparse matrices alike. ``_safe_indexing(X, indices, *, axis=0)`` is
+# private, with that signature in scikit-learn 1.6 to 1.9 (a test checks it).
+from sklearn.utils import _safe_indexing
+
+# imbalanced-learn's shared ``sampling_strategy`` parameter text: our samplers
+# substitute it into their docstrings (as imbalanced-learn's own samplers do),
+# so their documentation says what imbalanced-learn accepts. Private class
+# attributes, ``str`` in imbalanced-learn 0.13 and 0.14.
+from imblearn.over_sampling.base import BaseOverSampler as _BaseOverSampler
+from imblearn.under_sampling.base import BaseUnderSampler as _BaseUnderSampler
+
+OVER_SAMPLING_STRATEGY_DOCSTRING: str = _BaseOverSampler._sampling_strategy_docstring
+UNDER_SAMPLING_STRATEGY_DOCSTRING: str = _BaseUnderSampler._sampling_strategy_docstring
+
+
 __all__ = [
-    "LegacyTagsFor16",
-    "SklearnTagsRoot",
+    "OVER_SAMPLING_STRATEGY_DOCSTRING",
+    "UNDER_SAMPLING_STRATEGY_DOCSTRING",
     "HasMethods",
     "Interval",
+    "LegacyTagsFor16",
     "Options",
     "RealNotInt",
+    "SklearnTagsRoot",
     "StrOptions",
     "_Scorer",
     "_fit_context",
@@ -53,9 +72,14 @@ __all__ = [
     "_name_estimators",
     "_print_elapsed_time",
     "_routing_enabled",
+    "_safe_indexing",
     "classifier_tags",
     "dask_backend_that_survives_worker_death",
     "keras_trains_partial_executions",
+    "sampler_sampling_type",
+    "scorer_response_method",
+    "scorer_score_func",
+    "set_threshold_curve_scorer",
     "text_vectorization_tokens",
     "validate_params",
 ]
@@ -216,3 +240,88 @@ def text_vectorization_tokens(layer, texts):
     tokens : tf.RaggedTensor of shape (n_texts, None), dtype string
     """
     return layer._preprocess(texts)
+
+
+def scorer_response_method(scorer, default="predict"):
+    """The prediction method (or methods) a scikit-learn scorer calls.
+
+    Why: ``check_threshold_scoring`` refuses threshold objectives that score
+    continuous output (``roc_auc``...), and a scorer has no public way to say
+    what it calls. scikit-learn's ``_Scorer`` stores it as ``_response_method``
+    (a str or a tuple of str) in scikit-learn 1.6 to 1.9.
+
+    Parameters
+    ----------
+    scorer : callable
+        A scorer, such as ``sklearn.metrics.get_scorer("f1")``.
+    default : str, default="predict"
+        Returned for scorers without that attribute (plain callables).
+
+    Returns
+    -------
+    response_method : str or tuple of str
+    """
+    return getattr(scorer, "_response_method", default)
+
+
+def scorer_score_func(scorer):
+    """The metric function a scikit-learn scorer wraps, or None.
+
+    Why: plots label their axis with the metric's name, and a scorer has no
+    public accessor for its metric. ``_Scorer._score_func`` in scikit-learn 1.6
+    to 1.9.
+
+    Parameters
+    ----------
+    scorer : callable
+        A scorer, or any callable (then None is returned).
+
+    Returns
+    -------
+    score_func : callable or None
+    """
+    return getattr(scorer, "_score_func", None)
+
+
+def sampler_sampling_type(sampler):
+    """Which kind of sampler an imbalanced-learn sampler is, or None.
+
+    Why: imbalanced-learn marks its samplers with the private class attribute
+    ``_sampling_type`` (``"over-sampling"``, ``"under-sampling"``,
+    ``"clean-sampling"``, ``"ensemble"``, ``"bypass"``) and resolves
+    ``sampling_strategy`` from it (``check_sampling_strategy``); it has no public
+    equivalent. Same values in imbalanced-learn 0.13 and 0.14.
+
+    Parameters
+    ----------
+    sampler : object
+        An imbalanced-learn sampler (or any object: then None is returned).
+
+    Returns
+    -------
+    sampling_type : str or None
+    """
+    return getattr(sampler, "_sampling_type", None)
+
+
+# HoldoutThresholdClassifier overrides the private template hook
+# ``_fit(self, X, y, **params)`` that ``BaseThresholdClassifier.fit`` calls after
+# its checks (``TunedThresholdClassifierCV._fit``), falling back to
+# ``super()._fit`` for CV; scikit-learn 1.6 to 1.9. Its override must also leave
+# what the hook leaves: see :func:`set_threshold_curve_scorer`. A test checks
+# the hook's signature.
+def set_threshold_curve_scorer(tuned):
+    """Leave on ``tuned`` the curve scorer its ``predict`` reads.
+
+    Why: ``TunedThresholdClassifierCV._fit`` stores ``self._curve_scorer =
+    self._get_curve_scorer()`` and ``predict`` reads that private attribute (for
+    the positive label). An override of ``_fit`` that does not call
+    ``super()._fit`` must store it as well. Both private names are the same in
+    scikit-learn 1.6 to 1.9.
+
+    Parameters
+    ----------
+    tuned : sklearn.model_selection.TunedThresholdClassifierCV
+        The estimator being fitted; modified in place.
+    """
+    tuned._curve_scorer = tuned._get_curve_scorer()

@@ -11,7 +11,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_imbal._compat import HasMethods, StrOptions, _fit_context
+from sklearn_imbal._compat import HasMethods, StrOptions, _fit_context, sampler_sampling_type
 from sklearn_imbal._target import check_target, copy_input_tags
 from sklearn_imbal.utils._state import keeps_state_on_failure
 
@@ -33,7 +33,7 @@ def _resampled_counts(estimator, classes, counts):
     for name, step in getattr(estimator, "steps", [])[:-1]:
         if not hasattr(step, "fit_resample"):
             continue
-        kind = getattr(step, "_sampling_type", None)
+        kind = sampler_sampling_type(step)
         strategy = getattr(step, "sampling_strategy_", None)
         if kind in ("over-sampling", "under-sampling") and isinstance(strategy, dict):
             for label, number in strategy.items():

@@ -20,9 +20,14 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedShuffleSplit, TunedThresholdClassifierCV
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import process_routing
 
+from sklearn_imbal._compat import (
+    _safe_indexing,
+    scorer_response_method,
+    set_threshold_curve_scorer,
+)
 from sklearn_imbal._prior import PriorCorrectedClassifier
 from sklearn_imbal._target import check_target, copy_input_tags
 from sklearn_imbal.utils._state import keeps_state_on_failure
@@ -75,7 +80,7 @@ def check_threshold_scoring(scoring: Any, *, name: str = "scoring") -> Any:
         If ``scoring`` is a scorer of continuous predictions.
     """
     scorer = get_scorer(scoring) if isinstance(scoring, str) else scoring
-    method = getattr(scorer, "_response_method", "predict")
+    method = scorer_response_method(scorer)
     if method != "predict":
         shown = scoring if isinstance(scoring, str) else repr(scoring)
         raise ValueError(
@@ -246,6 +251,7 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
             return self.cv
         return None
 
+    # The template hook TunedThresholdClassifierCV.fit calls (private; see _compat).
     def _fit(self, X, y, **params):
         splitter = self._single_split(y)
         if splitter is None:
@@ -272,7 +278,7 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
             _safe_indexing(X, holdout), _safe_indexing(y, holdout),
             **_take_params(routed.scorer.score, holdout, n_samples),
         )
-        self._curve_scorer = self._get_curve_scorer()
+        set_threshold_curve_scorer(self)
         self.best_threshold_ = sweep.best_threshold_
         self.best_score_ = sweep.best_score_
         if self.store_cv_results:

@@ -22,7 +22,13 @@ from sklearn.metrics import (
     get_scorer,
 )
 
-from sklearn_imbal._compat import HasMethods, Interval, StrOptions, validate_params
+from sklearn_imbal._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    scorer_score_func,
+    validate_params,
+)
 from sklearn_imbal.report._summary import check_binary_scores
 
 if TYPE_CHECKING:
@@ -338,7 +344,7 @@ def threshold_curve(
 def _scoring_name(scoring):
     if isinstance(scoring, str):
         return scoring
-    return getattr(getattr(scoring, "_score_func", None), "__name__", None) or "score"
+    return getattr(scorer_score_func(scoring), "__name__", None) or "score"
 
 
 @validate_params(

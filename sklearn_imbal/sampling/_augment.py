@@ -10,7 +10,7 @@ import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 
-from sklearn_imbal._compat import Interval, StrOptions
+from sklearn_imbal._compat import OVER_SAMPLING_STRATEGY_DOCSTRING, Interval, StrOptions
 from sklearn_imbal.sampling._base import _plain, _TextSamplerMixin
 from sklearn_imbal.sampling._docstrings import RANDOM_STATE, SHUFFLE
 from sklearn_imbal.sampling._edits import (
@@ -133,7 +133,7 @@ class _TextEditor:
 
 
 @Substitution(
-    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    sampling_strategy=OVER_SAMPLING_STRATEGY_DOCSTRING,
     random_state=RANDOM_STATE,
     shuffle=SHUFFLE,
 )

@@ -17,7 +17,7 @@ import numpy as np
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.utils import check_random_state
 
-from sklearn_imbal._compat import _fit_context
+from sklearn_imbal._compat import _fit_context, sampler_sampling_type
 from sklearn_imbal.utils._state import keeps_state_on_failure
 from sklearn_imbal.utils.validation import (
     check_classification_target,
@@ -177,7 +177,7 @@ class _TextSamplerMixin(_SamplerBase):
     def _check_sampling_strategy(self, y):
         """imblearn's resolution of ``sampling_strategy``, errors naming the counts."""
         try:
-            return check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
+            return check_sampling_strategy(self.sampling_strategy, y, sampler_sampling_type(self))
         except ValueError as exc:
             raise ValueError(
                 f"{type(self).__name__}: sampling_strategy={self.sampling_strategy!r} "

@@ -18,6 +18,10 @@ from imblearn.under_sampling import RandomUnderSampler
 from imblearn.under_sampling.base import BaseUnderSampler
 from imblearn.utils import Substitution
 
+from sklearn_imbal._compat import (
+    OVER_SAMPLING_STRATEGY_DOCSTRING,
+    UNDER_SAMPLING_STRATEGY_DOCSTRING,
+)
 from sklearn_imbal.sampling._base import _TextSamplerMixin
 from sklearn_imbal.sampling._docstrings import RANDOM_STATE, SHUFFLE
 
@@ -34,7 +38,7 @@ def _delegate_indices(sampler, y):
 
 
 @Substitution(
-    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    sampling_strategy=OVER_SAMPLING_STRATEGY_DOCSTRING,
     random_state=RANDOM_STATE,
     shuffle=SHUFFLE,
 )
@@ -124,7 +128,7 @@ class TextRandomOverSampler(_TextSamplerMixin, BaseOverSampler):
 
 
 @Substitution(
-    sampling_strategy=BaseUnderSampler._sampling_strategy_docstring,
+    sampling_strategy=UNDER_SAMPLING_STRATEGY_DOCSTRING,
     random_state=RANDOM_STATE,
     shuffle=SHUFFLE,
 )
