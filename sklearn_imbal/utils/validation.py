@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from numbers import Real
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
@@ -282,7 +282,7 @@ def check_classification_target(
     """
     subject = _subject(owner)
     check_target_given(y, owner=owner, input_name=input_name)
-    array = np.asarray(y) if not hasattr(y, "shape") else y
+    array: Any = np.asarray(y) if not hasattr(y, "shape") else y
     if array.ndim > 2 or (array.ndim == 2 and array.shape[1] != 1):
         # The first words are scikit-learn's (column_or_1d), which its checks expect.
         raise ValueError(
