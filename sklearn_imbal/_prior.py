@@ -12,8 +12,9 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_imbal._compat import HasMethods, StrOptions, _fit_context, sampler_sampling_type
-from sklearn_imbal._target import check_target, copy_input_tags
 from sklearn_imbal.utils._state import keeps_state_on_failure
+from sklearn_imbal.utils._tags import copy_input_tags
+from sklearn_imbal.utils.validation import check_classification_target
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import Estimator, Labels
@@ -171,7 +172,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         -------
         self : object
         """
-        y = check_target(y, type(self).__name__, binary=False)
+        y = check_classification_target(y, owner=type(self).__name__)
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):

@@ -44,12 +44,11 @@ from typing import Any, Union
 
 import numpy as np
 from sklearn.metrics import fbeta_score
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_imbal._compat import Interval, _Scorer, validate_params
 from sklearn_imbal.exceptions import InfeasibleConstraintWarning
-from sklearn_imbal.utils.validation import check_sample_weight
+from sklearn_imbal.utils.validation import check_classification_target, check_sample_weight
 
 #: A class label that can be the positive class.
 PosLabel = Union[int, float, bool, str]
@@ -66,16 +65,12 @@ __all__ = [
 # ----------------------------------------------------------------- metrics
 def _confusion(y_true, y_pred, pos_label, metric, sample_weight=None):
     """Binary confusion counts (tp, fp, fn, tn) of hard predictions, weighted if asked."""
-    y_true = np.asarray(y_true)
+    # One class is fine when scoring (a small fold may hold no positive).
+    y_true = check_classification_target(
+        y_true, min_classes=1, binary_only=True, owner=metric,
+        binary_reason="is a binary metric", input_name="y_true",
+    )
     y_pred = np.asarray(y_pred)
-    if y_true.shape[0] == 0:
-        raise ValueError(f"{metric}: y_true is empty; there is nothing to score.")
-    kind = type_of_target(y_true, input_name="y_true")
-    if kind not in ("binary",) and np.unique(y_true).shape[0] > 1:
-        raise ValueError(
-            f"{metric} is a binary metric; y_true is {kind!r} with "
-            f"{np.unique(y_true).shape[0]} classes."
-        )
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true and y_pred have different shapes {y_true.shape} and {y_pred.shape}."

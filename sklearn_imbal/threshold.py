@@ -29,9 +29,9 @@ from sklearn_imbal._compat import (
     set_threshold_curve_scorer,
 )
 from sklearn_imbal._prior import PriorCorrectedClassifier
-from sklearn_imbal._target import check_target, copy_input_tags
 from sklearn_imbal.utils._state import keeps_state_on_failure
-from sklearn_imbal.utils.validation import check_text_array
+from sklearn_imbal.utils._tags import copy_input_tags
+from sklearn_imbal.utils.validation import check_classification_target, check_text_array
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import Estimator, Labels, RandomState
@@ -232,7 +232,17 @@ class HoldoutThresholdClassifier(TunedThresholdClassifierCV):
         -------
         self : object
         """
-        check_target(y, type(self).__name__, binary=True)
+        check_classification_target(
+            y,
+            binary_only=True,
+            owner=type(self).__name__,
+            binary_reason="tunes the decision threshold of a binary classifier",
+            binary_hint=(
+                "A threshold does not apply to multiclass problems: drop the threshold "
+                "step (with make_text_search, threshold_scoring=None) and select by a "
+                "multiclass score such as 'f1_macro'."
+            ),
+        )
         check_threshold_scoring(self.scoring)
         inputs = get_tags(self).input_tags
         if inputs.string and not inputs.two_d_array:  # raw text only

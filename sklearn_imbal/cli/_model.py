@@ -133,7 +133,7 @@ def _read_metadata(path):
 def _check_classifier(estimator, path):
     from sklearn.utils import get_tags
 
-    from sklearn_imbal._target import copy_input_tags
+    from sklearn_imbal.utils._tags import copy_input_tags
 
     kind = type(estimator).__name__
     if not (hasattr(estimator, "predict_proba") and hasattr(estimator, "predict")):

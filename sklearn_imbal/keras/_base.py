@@ -343,7 +343,8 @@ class BaseKerasClassifier(
         X = self._validate_X(X, reset=not reuse)
         n_samples = self._n_samples(X)
         y = check_classification_target(
-            y, n_samples, min_classes=1 if reuse or classes is not None else 2
+            y, n_samples, min_classes=1 if reuse or classes is not None else 2,
+            owner=type(self).__name__,
         )
         sample_weight = check_sample_weight(sample_weight, n_samples)
         if not reuse:

@@ -162,7 +162,9 @@ def plot_precision_recall_curve(
     >>> fig.axes[0].get_xlabel()
     'Recall (Positive label: 1)'
     """
-    y_true, proba, (_, positive) = check_binary_scores(y_true, proba, pos_label=pos_label)
+    y_true, proba, (_, positive) = check_binary_scores(
+        y_true, proba, pos_label=pos_label, owner="plot_precision_recall_curve"
+    )
     ax = _axes(ax)
     first = len(ax.lines)
     PrecisionRecallDisplay.from_predictions(
@@ -221,7 +223,9 @@ def plot_roc_curve(
     >>> len(fig.axes)
     1
     """
-    y_true, proba, (_, positive) = check_binary_scores(y_true, proba, pos_label=pos_label)
+    y_true, proba, (_, positive) = check_binary_scores(
+        y_true, proba, pos_label=pos_label, owner="plot_roc_curve"
+    )
     ax = _axes(ax)
     first = len(ax.lines)
     RocCurveDisplay.from_predictions(
@@ -316,7 +320,9 @@ def threshold_curve(
     >>> f1.round(3).tolist()
     [0.8, 0.5, 0.667]
     """
-    y_true, proba, (_, positive) = check_binary_scores(y_true, proba, pos_label=pos_label)
+    y_true, proba, (_, positive) = check_binary_scores(
+        y_true, proba, pos_label=pos_label, owner="threshold_curve"
+    )
     scorer = get_scorer(scoring)
     if isinstance(thresholds, Integral):
         thresholds = np.unique(np.concatenate(
@@ -482,7 +488,9 @@ def plot_confusion_matrix(
     >>> [text.get_text() for text in fig.axes[0].texts]
     ['2\n66.7%', '1\n33.3%', '0\n0.0%', '1\n100.0%']
     """
-    y_true, proba, labels = check_binary_scores(y_true, proba, pos_label=pos_label)
+    y_true, proba, labels = check_binary_scores(
+        y_true, proba, pos_label=pos_label, owner="plot_confusion_matrix"
+    )
     if display_labels is not None and len(display_labels) != 2:
         raise ValueError(
             f"display_labels must name the 2 classes [negative, positive]; got "

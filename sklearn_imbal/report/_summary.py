@@ -27,7 +27,11 @@ __all__ = ["check_binary_scores", "classification_summary", "format_summary", "t
 
 
 def check_binary_scores(
-    y_true: ArrayLike, proba: ArrayLike, *, pos_label: PosLabel = 1
+    y_true: ArrayLike,
+    proba: ArrayLike,
+    *,
+    pos_label: PosLabel = 1,
+    owner: str = "check_binary_scores",
 ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """Validate a binary target and the positive-class probabilities scored on it.
 
@@ -41,6 +45,8 @@ def check_binary_scores(
         classifier's ``classes_``).
     pos_label : int, float, bool or str, default=1
         The label of the positive class.
+    owner : str, default="check_binary_scores"
+        The function named in the error messages (the report or figure asked for).
 
     Returns
     -------
@@ -74,7 +80,7 @@ def check_binary_scores(
             "probabilities or (n_samples, 2) predict_proba output."
         )
     y_true = check_classification_target(
-        y_true, proba.shape[0], binary_only=True, input_name="y_true"
+        y_true, proba.shape[0], binary_only=True, owner=owner, input_name="y_true"
     )
     classes = np.unique(y_true)
     if pos_label not in classes.tolist():
@@ -109,7 +115,9 @@ def _ratio(numerator, denominator):
 
 @validate_params(
     {
-        "y_true": ["array-like"],
+        # None passes on to check_binary_scores, which gives the library's one
+        # message for a missing target.
+        "y_true": ["array-like", None],
         "proba": ["array-like"],
         "threshold": [Interval(Real, 0, 1, closed="both")],
         "pos_label": [Real, str, "boolean"],
@@ -167,7 +175,9 @@ def classification_summary(
     """
     from imblearn.metrics import classification_report_imbalanced
 
-    y_true, proba, labels = check_binary_scores(y_true, proba, pos_label=pos_label)
+    y_true, proba, labels = check_binary_scores(
+        y_true, proba, pos_label=pos_label, owner="classification_summary"
+    )
     negative, positive = labels
     y_pred = np.where(proba >= threshold, positive, negative).astype(y_true.dtype)
     tn, fp, fn, tp = (int(v) for v in confusion_matrix(y_true, y_pred, labels=labels).ravel())

@@ -23,6 +23,7 @@ from sklearn_imbal.utils.validation import (
     check_classification_target,
     check_no_missing_labels,
     check_sample_weight,
+    check_target_given,
     check_text_array,
 )
 
@@ -136,29 +137,14 @@ class _TextSamplerMixin(_SamplerBase):
         whether y was given one-vs-all binarized (imbalanced-learn accepts that).
         """
         name = type(self).__name__
-        if y is None:
-            raise ValueError(
-                f"{name} requires y to be passed, but the target y is None: it needs "
-                "the class label of every text."
-            )
+        check_target_given(y, owner=name)
         # Before imblearn's check, which sorts the labels and cannot sort None.
         check_no_missing_labels(y)
         # imblearn's own check: rejects multilabel targets, decodes one-vs-all ones.
         y_1d, binarized = check_target_type(
             y if hasattr(y, "shape") else np.asarray(y), indicate_one_vs_all=True
         )
-        if len(y_1d) == 0:
-            raise ValueError(
-                "Found array with 0 sample(s) while a minimum of 1 is required: y is empty."
-            )
-        y_1d = check_classification_target(y_1d, len(y_1d), min_classes=1)
-        classes = np.unique(y_1d)
-        if classes.shape[0] < 2:
-            raise ValueError(
-                f"y contains a single class ({_plain(classes[0])!r}); {name} balances "
-                "classes and needs at least two. Inside cross-validation, use "
-                "stratified splits so that every training fold keeps every class."
-            )
+        y_1d = check_classification_target(y_1d, len(y_1d), owner=name)
         texts = check_text_array(X)
         if texts.shape[0] != y_1d.shape[0]:
             raise ValueError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from numbers import Real
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
@@ -23,6 +23,7 @@ __all__ = [
     "check_classification_target",
     "check_no_missing_labels",
     "check_sample_weight",
+    "check_target_given",
     "check_text_array",
 ]
 
@@ -183,29 +184,79 @@ def check_text_array(X: Texts, *, input_name: str = "X") -> np.ndarray:
     return array
 
 
+def _subject(owner: str | None) -> str:
+    """The estimator or function named in target messages ("a classifier" if unknown)."""
+    return "a classifier" if owner is None else owner
+
+
+def check_target_given(y: object, *, owner: str | None = None, input_name: str = "y") -> None:
+    """Raise the library's one ValueError for a missing target (``y is None``).
+
+    For entry points that must run their own checks before
+    :func:`check_classification_target` (the samplers run imbalanced-learn's).
+
+    Parameters
+    ----------
+    y : object
+        The target as passed.
+    owner : str or None, default=None
+        The estimator or function named in the message; None names "a classifier".
+    input_name : str, default="y"
+        The name used for the target in the message.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is None.
+    """
+    if y is None:
+        # "requires y to be passed, but the target y is None" is the wording
+        # scikit-learn's check suite expects.
+        raise ValueError(
+            f"{'A classifier' if owner is None else owner} requires {input_name} to be "
+            f"passed, but the target {input_name} is None: every sample needs a class label."
+        )
+
+
 def check_classification_target(
     y: Labels,
-    n_samples: int,
+    n_samples: int | None = None,
     *,
     min_classes: int = 2,
     binary_only: bool = False,
+    owner: str | None = None,
+    binary_reason: str = "takes a binary target",
+    binary_hint: str = "",
     input_name: str = "y",
 ) -> np.ndarray:
-    """Validate a classification target for ``n_samples`` inputs.
+    """Validate a classification target: the one home of the target messages.
+
+    Every entry point of the library (the Keras classifiers, the samplers, the
+    threshold and prior steps, the scorers, the report) validates its target
+    here, so that the same bad target gets the same message everywhere.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
         Class labels: int, str or bool.
-    n_samples : int
-        The number of samples of X, which y must match.
+    n_samples : int or None, default=None
+        The number of samples of X, which y must match. None skips the check
+        (a meta-estimator whose inner estimator checks X).
     min_classes : int, default=2
-        The fewest distinct classes y may hold. Incremental fits that know all
-        classes in advance use 1.
+        The fewest distinct classes y may hold: 2 for a fit, 1 for incremental
+        fits that know all classes in advance and for scoring.
     binary_only : bool, default=False
         If True, more than two classes is an error.
+    owner : str or None, default=None
+        The estimator or function named in the messages, e.g. its class name;
+        None names "a classifier".
+    binary_reason : str, default="takes a binary target"
+        Why ``owner`` needs a binary target, completing the sentence
+        "Only binary classification is supported: {owner} {binary_reason}".
+    binary_hint : str, default=""
+        What to do instead, appended to the message for a multiclass target.
     input_name : str, default="y"
-        The name used in error messages.
+        The name used for the target in the messages.
 
     Returns
     -------
@@ -215,27 +266,39 @@ def check_classification_target(
     Raises
     ------
     ValueError
-        If the lengths differ, y is empty, holds None or NaN, is not a binary or
-        multiclass target, has fewer than ``min_classes`` classes, or more than
-        two while ``binary_only``.
+        If y is None, not 1-D, empty, of another length than ``n_samples``,
+        holds None or NaN, is not a binary or multiclass target, has fewer than
+        ``min_classes`` classes, or more than two while ``binary_only``.
+
+    Examples
+    --------
+    >>> from sklearn_imbal.utils import check_classification_target
+    >>> check_classification_target(["spam", "ham", "spam"], 3)
+    array(['spam', 'ham', 'spam'], dtype='<U4')
+    >>> check_classification_target([1, 1], 2, owner="MyStep")
+    Traceback (most recent call last):
+        ...
+    ValueError: y contains a single class (1); MyStep needs samples of at least two ...
     """
-    if y is None:
-        # The wording is the one scikit-learn's check suite expects.
+    subject = _subject(owner)
+    check_target_given(y, owner=owner, input_name=input_name)
+    array: Any = np.asarray(y) if not hasattr(y, "shape") else y
+    if array.ndim > 2 or (array.ndim == 2 and array.shape[1] != 1):
+        # The first words are scikit-learn's (column_or_1d), which its checks expect.
         raise ValueError(
-            f"A classifier requires y to be passed, but the target {input_name} is None."
+            f"{input_name} should be a 1d array, got an array of shape {array.shape} "
+            f"instead: {subject} takes one class label per sample."
         )
-    labels: np.ndarray = column_or_1d(
-        np.asarray(y) if not hasattr(y, "shape") else y, warn=True
-    )
-    if labels.shape[0] != n_samples:
+    labels: np.ndarray = column_or_1d(array, warn=True)
+    if n_samples is not None and labels.shape[0] != n_samples:
         raise ValueError(
             f"X and {input_name} have inconsistent numbers of samples: "
             f"len(X)={n_samples}, len({input_name})={labels.shape[0]}."
         )
     if labels.shape[0] == 0:
         raise ValueError(
-            f"Found array with 0 sample(s) while a minimum of 1 is required: "
-            f"{input_name} is empty."
+            f"Found array with 0 sample(s) while a minimum of 1 is required by "
+            f"{subject}: {input_name} is empty."
         )
     check_no_missing_labels(labels, input_name=input_name)
     target_type = type_of_target(labels, input_name=input_name)
@@ -246,16 +309,18 @@ def check_classification_target(
         )
     classes = np.unique(labels)
     if classes.shape[0] < min_classes:
+        label = classes[0].item() if hasattr(classes[0], "item") else classes[0]
         raise ValueError(
-            f"{input_name} contains a single class ({classes[0]!r}); a classifier needs "
-            "samples of at least two classes, not 1 class. With a resampling or "
-            "cross-validation step, check that every split keeps both classes (use "
-            "stratified splits)."
+            f"{input_name} contains a single class ({label!r}); {subject} needs "
+            "samples of at least two classes. With a resampling or cross-validation "
+            "step, use stratified splits so that every training fold keeps every class."
         )
     if binary_only and classes.shape[0] > 2:
+        # The first words are the ones scikit-learn's estimator checks expect.
         raise ValueError(
-            f"{input_name} has {classes.shape[0]} classes {list(classes)[:10]}; this step "
-            "supports binary targets only."
+            f"Only binary classification is supported: {subject} {binary_reason}, but "
+            f"{input_name} has {classes.shape[0]} classes {classes.tolist()[:10]}."
+            + (f" {binary_hint}" if binary_hint else "")
         )
     return labels
 
@@ -280,9 +345,12 @@ def check_no_missing_labels(y: Labels, *, input_name: str = "y") -> None:
     """
     labels = np.asarray(y)
     if labels.dtype.kind == "O" and any(_is_missing(v) for v in labels.ravel()):
-        raise ValueError(f"{input_name} contains None or NaN; every sample needs a label.")
-    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
-        raise ValueError(f"{input_name} contains NaN or infinity; every sample needs a label.")
+        missing = "None or NaN"
+    elif labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+        missing = "NaN or infinity"
+    else:
+        return
+    raise ValueError(f"{input_name} contains {missing}; every sample needs a label.")
 
 
 def check_sample_weight(
