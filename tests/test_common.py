@@ -230,7 +230,6 @@ SAMPLER_EXPECTED_FAILED_CHECKS = {
         "check_f_contiguous_array_estimator",
         "check_fit1d",
         "check_fit2d_1feature",
-        "check_fit2d_1sample",
         "check_fit2d_predict1d",
         "check_fit_check_is_fitted",
         "check_fit_idempotent",

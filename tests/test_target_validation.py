@@ -73,8 +73,8 @@ BAD_TARGETS = {
                    "<y> contains None or NaN; every sample needs a label."),
     "one-class": ([1, 1, 1, 1],
                   "<y> contains a single class (1); <owner> needs samples of at least two "
-                  "classes. With a resampling or cross-validation step, use stratified "
-                  "splits so that every training fold keeps every class."),
+                  "classes, not 1 class. With a resampling or cross-validation step, use "
+                  "stratified splits so that every training fold keeps every class."),
     "two-d": (np.ones((4, 2), dtype=int),
               "<y> should be a 1d array, got an array of shape (4, 2) instead: <owner> "
               "takes one class label per sample."),

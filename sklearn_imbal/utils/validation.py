@@ -311,9 +311,11 @@ def check_classification_target(
     if classes.shape[0] < min_classes:
         label = classes[0].item() if hasattr(classes[0], "item") else classes[0]
         raise ValueError(
+            # "not 1 class": the words scikit-learn's estimator checks look for.
             f"{input_name} contains a single class ({label!r}); {subject} needs "
-            "samples of at least two classes. With a resampling or cross-validation "
-            "step, use stratified splits so that every training fold keeps every class."
+            "samples of at least two classes, not 1 class. With a resampling or "
+            "cross-validation step, use stratified splits so that every training fold "
+            "keeps every class."
         )
     if binary_only and classes.shape[0] > 2:
         # The first words are the ones scikit-learn's estimator checks expect.
