@@ -141,20 +141,28 @@ def _baseline(args, kind, y_train=None):
                               threshold_cv=folds, random_state=args.random_state)
 
 
-def _positive_scores(model, X):
-    """Probabilities of the positive class; a margin model's decision values through
-    a sigmoid (monotone: the same ranking metrics and, with the threshold mapped the
-    same way, the same decisions)."""
+def _baseline_summary(model, X_test, names_test, positive):
+    """The test summary of a fitted baseline, with the threshold as the model applies it.
+
+    A margin model (LinearSVC) has no probabilities: its decision values go through
+    a sigmoid, which is monotone, so the ranking metrics and, with the threshold
+    mapped the same way, the decisions are the model's own; the summary then shows
+    the margin threshold itself.
+    """
     from scipy.special import expit
 
+    from sklearn_imbal.report import classification_summary
+
     if hasattr(model, "predict_proba"):
-        return model.predict_proba(X)[:, 1], float(model.best_threshold_)
-    return expit(model.decision_function(X)), float(expit(model.best_threshold_))
+        return classification_summary(names_test, model.predict_proba(X_test)[:, 1],
+                                      float(model.best_threshold_), pos_label=positive)
+    summary = classification_summary(names_test, expit(model.decision_function(X_test)),
+                                     float(expit(model.best_threshold_)), pos_label=positive)
+    return {**summary, "threshold": float(model.best_threshold_)}
 
 
 def _fit_baselines(args, X_train, y_train, X_test, names_test, positive):
     """Each baseline fitted on the training part: (name, description, summary, seconds)."""
-    from sklearn_imbal.report import classification_summary
     from sklearn_imbal.search import BASELINES as DESCRIPTIONS
 
     rows = []
@@ -165,11 +173,7 @@ def _fit_baselines(args, X_train, y_train, X_test, names_test, positive):
         started = time.monotonic()
         model.fit(X_train, y_train)
         seconds = time.monotonic() - started
-        scores, threshold = _positive_scores(model, X_test)
-        summary = classification_summary(names_test, scores, threshold, pos_label=positive)
-        if not hasattr(model, "predict_proba"):
-            # The threshold as the model applies it: on decision_function's margin.
-            summary["threshold"] = float(model.best_threshold_)
+        summary = _baseline_summary(model, X_test, names_test, positive)
         description = (f"{DESCRIPTIONS[kind]}, threshold tuned for "
                        f"{args.threshold_scoring} on {folds} folds "
                        "(make_text_baseline)")
@@ -328,6 +332,7 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     positive = data.labels[1]
     names_test = np.asarray(data.labels)[y_test]
     baselines = _fit_baselines(args, X_train, y_train, X_test, names_test, positive)
+    baseline_seconds = sum(seconds for *_, seconds in baselines)
     proba = model.predict_proba(X_test)[:, 1]
     threshold = float(model.best_threshold_)
     summary = classification_summary(names_test, proba, threshold, pos_label=positive)
@@ -360,7 +365,7 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                       in baselines],
         "versions": library_versions(),
         "timing_seconds": {"search_and_refit": search_seconds,
-                           "baselines": sum(row[-1] for row in baselines),
+                           "baselines": baseline_seconds,
                            "total": total_seconds},
     }
     files.update(write_report(
@@ -369,8 +374,7 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         figures=None if args.no_figures else "all",
     ))
     print(f"wall time: {format_duration(total_seconds)} (search and refit "
-          f"{format_duration(search_seconds)}, baselines "
-          f"{sum(row[-1] for row in baselines):.1f} s)")
+          f"{format_duration(search_seconds)}, baselines {baseline_seconds:.1f} s)")
     print(f"wrote {output}/: " + ", ".join(path.name for path in files.values()))
     return EXIT_OK
 
