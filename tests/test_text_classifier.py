@@ -199,6 +199,44 @@ def test_user_model_builder(small_text_data):
     assert clf.predict_proba(X).shape == (len(X), 2)
 
 
+def test_user_builder_gets_what_its_signature_asks_for(small_text_data):
+    X, y = small_text_data
+    seen = {}
+
+    def build(**kwargs):
+        seen.update(kwargs)
+        inputs = keras.Input(shape=(), dtype="string")
+        x = kwargs["meta"]["text_vectorization"](inputs)
+        x = keras.layers.Embedding(kwargs["meta"]["text_vectorization"].vocabulary_size(), 4)(x)
+        x = keras.layers.GlobalAveragePooling1D()(x)
+        model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
+        model.compile(**kwargs["compile_kwargs"])
+        return model
+
+    params = {**FAST, "epochs": 3, "batch_size": 16}
+    clf = KerasTextClassifier(model=build, model__width=4, analyzer="word",
+                              learning_rate_schedule="cosine", **params).fit(X, y)
+    assert set(seen) == {"width", "meta", "compile_kwargs", "params"}
+    assert seen["params"]["model__width"] == 4
+    # The builder's optimizer decays over this fit's steps, to 0 at its end.
+    assert clf.model_.optimizer.iterations.numpy() == 3 * -(-len(X) // 16)
+    assert float(clf.model_.optimizer.learning_rate) < 1e-6
+
+
+def test_the_base_classifier_declares_its_hooks_abstract():
+    from sklearn_imbal.keras import BaseKerasClassifier
+
+    with pytest.raises(TypeError, match="_build_default_model.*_validate_X|abstract"):
+        BaseKerasClassifier()
+
+    class WithoutInput(BaseKerasClassifier):
+        def _validate_X(self, X, *, reset):
+            return X
+
+    with pytest.raises(TypeError, match="_to_tensor"):
+        WithoutInput()
+
+
 def test_user_model_with_column_input(small_text_data):
     X, y = small_text_data
 

@@ -8,7 +8,7 @@ from conftest import assert_float32_close
 
 from sklearn_imbal import KerasTextClassifier
 from sklearn_imbal._compat import text_vectorization_tokens
-from sklearn_imbal.keras._layers import make_text_vectorization
+from sklearn_imbal.keras._text_stage import make_text_vectorization
 from sklearn_imbal.keras._text_stage import HEAD, TEXT_STAGE, fit_text_stage, vectorize
 
 # Emoji, accents, combining marks, right-to-left script, empty and blank texts,

@@ -10,10 +10,16 @@ parameters (:mod:`~sklearn_imbal.keras._params`) and pickling that does not depe
 on scikeras patching Keras (:mod:`~sklearn_imbal.keras._persistence`); the
 early-stopping split and divergence checks are in :mod:`~sklearn_imbal.keras._training`.
 
-Subclasses supply the input-specific hooks: ``_validate_X``, ``_to_tensor``,
-``_input_signature``, ``_build_default_model`` and ``_model_builder_extras``, and
-may override ``_gather``, ``_slice`` and ``_as_model_input`` when their inputs
-are not one tensor (e.g. sparse rows).
+Subclasses implement the four abstract, input-specific hooks (``_validate_X``,
+``_to_tensor``, ``_input_signature``, ``_build_default_model``), and may override
+the others (``_model_builder_extras``, ``_training_model``, ``_training_features``,
+``_sample_groups``, and ``_gather``, ``_slice`` and ``_as_model_input`` when their
+inputs are not one tensor, e.g. sparse rows). Every hook is declared here, once.
+
+``fit`` is a template: :meth:`BaseKerasClassifier._fit_unguarded` validates the
+inputs, encodes the target, splits off the early-stopping data, builds and
+compiles a new model (or keeps the fitted one), then trains; each step is a
+method that takes and returns what it needs.
 
 Imbalance-aware training lives here, shared by every subclass: ``loss``
 (resolved by :func:`sklearn_imbal.losses.get_loss`), ``class_weight`` (with
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
+from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
@@ -49,20 +56,22 @@ from sklearn_imbal.exceptions import TrainingDivergedError
 from sklearn_imbal.keras._imbalance import (
     balanced_index_batches,
     class_shares,
-    class_weight_per_class,
+    class_weight_per_sample,
     shuffled_index_batches,
 )
-from sklearn_imbal.keras._params import RoutedParamsMixin
+from sklearn_imbal.keras._params import RoutedParamsMixin, call_model_builder
 from sklearn_imbal.keras._persistence import (  # _SavedKerasModel: models pickled
-    TRANSIENT_STATE,  # before persistence had its own module name the class here
-    KerasPicklingMixin,
+    KerasPicklingMixin,  # before persistence had its own module name the class here
     _SavedKerasModel,  # noqa: F401
 )
 from sklearn_imbal.keras._predict import FastPredictMixin
 from sklearn_imbal.keras._training import (
-    NonFiniteLossGuard,
+    divergence,
+    extended_history,
+    fit_epochs,
+    gathered_batches,
+    seed_of,
     validation_split,
-    weights_are_finite,
 )
 from sklearn_imbal.losses import get_loss
 from sklearn_imbal.utils._state import restored_on_failure
@@ -89,6 +98,7 @@ class BaseKerasClassifier(
     KerasPicklingMixin,
     KerasClassifier,
     SklearnTagsRoot,
+    metaclass=ABCMeta,
 ):
     """Base class of the sklearn_imbal Keras classifiers. Not for direct use.
 
@@ -134,26 +144,39 @@ class BaseKerasClassifier(
         return hasattr(self, "model_")
 
     # ------------------------------------------------------------------ hooks
+    @abstractmethod
     def _validate_X(self, X, *, reset):
-        """Validate X; with ``reset`` record what later calls must match."""
-        raise NotImplementedError
+        """Validate X and return it in the form the other hooks take.
 
+        With ``reset`` (a new fit), record what later calls must match (e.g.
+        ``n_features_in_``); without, check X against it.
+        """
+
+    @abstractmethod
     def _to_tensor(self, X):
-        """Turn validated X into what ``_gather`` and the model accept."""
-        raise NotImplementedError
+        """Turn validated X into what ``_gather``, ``_slice`` and the model accept."""
 
+    @abstractmethod
     def _input_signature(self):
-        """The ``tf.TensorSpec`` of one batch of model input."""
-        raise NotImplementedError
+        """The ``tf.TensorSpec`` (or ``tf.SparseTensorSpec``) of one batch of model input."""
 
+    @abstractmethod
     def _build_default_model(self, X, train, class_prior):
         """Build the built-in, uncompiled Keras model from the rows ``train`` of X.
 
-        Returns the model and its training inputs for every row of X in the
-        form ``_gather`` takes (e.g. a text model's cached features), or None
-        to use ``_training_features(X)``.
+        Called with the fit's seed set, after ``classes_`` and ``n_classes_``
+        are known. ``class_prior`` holds each class's weighted share of the
+        training rows (for the output bias).
+
+        Returns
+        -------
+        model : keras.Model
+            Uncompiled; the base class compiles it.
+        features : object or None
+            The training inputs of every row of X in the form ``_gather`` takes
+            (e.g. a text model's cached features), or None to use
+            ``_training_features(X)``.
         """
-        raise NotImplementedError
 
     def _training_model(self):
         """The Keras model ``fit`` trains: ``model_``, or a part of it (compiled)."""
@@ -185,24 +208,15 @@ class BaseKerasClassifier(
         return x[start:stop]
 
     # ---------------------------------------------------------- parameters
-    def _get_compile_kwargs(self):
-        """Keyword arguments for ``Model.compile``: optimizer, loss, metrics, routed extras."""
-        optimizer = self.optimizer
-        optimizer_params = self._routed("optimizer")
-        if isinstance(optimizer, keras.optimizers.Optimizer):
-            # A fresh copy per fit: an optimizer's state belongs to one model.
-            optimizer = optimizer.__class__.from_config(optimizer.get_config())
-        else:
-            if isinstance(optimizer, str):
-                optimizer = type(keras.optimizers.get(optimizer))
-            optimizer_params.setdefault("learning_rate", self._learning_rate())
-            try:
-                optimizer = optimizer(**optimizer_params)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(
-                    f"Invalid optimizer parameters {sorted(optimizer_params)} for "
-                    f"{optimizer.__name__}: {exc}"
-                ) from None
+    def _get_compile_kwargs(self, *, decay_steps=None, optimizer=None):
+        """Keyword arguments for ``Model.compile``: optimizer, loss, metrics, routed extras.
+
+        ``optimizer`` (an optimizer instance) is used as it is; otherwise one is
+        built from ``optimizer``, ``optimizer__`` parameters and the learning
+        rate, whose cosine schedule runs over ``decay_steps`` steps.
+        """
+        if optimizer is None:
+            optimizer = self._make_optimizer(decay_steps)
         kwargs = {
             "optimizer": optimizer,
             "loss": get_loss(self.loss, n_classes=self.n_classes_, params=self._routed("loss")),
@@ -214,6 +228,23 @@ class BaseKerasClassifier(
         }
         kwargs.update(self._routed("compile"))
         return kwargs
+
+    def _make_optimizer(self, decay_steps):
+        """A new optimizer of this fit (an optimizer's state belongs to one model)."""
+        optimizer = self.optimizer
+        if isinstance(optimizer, keras.optimizers.Optimizer):
+            return optimizer.__class__.from_config(optimizer.get_config())
+        if isinstance(optimizer, str):
+            optimizer = type(keras.optimizers.get(optimizer))
+        params = self._routed("optimizer")
+        params.setdefault("learning_rate", self._learning_rate(decay_steps))
+        try:
+            return optimizer(**params)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"Invalid optimizer parameters {sorted(params)} for "
+                f"{optimizer.__name__}: {exc}"
+            ) from None
 
     def _steps_per_execution(self):
         """Training steps per call of Keras' compiled step function.
@@ -228,19 +259,13 @@ class BaseKerasClassifier(
         default = _STEPS_PER_EXECUTION if several else 1
         return self._routed("compile").get("steps_per_execution", default)
 
-    def _learning_rate(self):
-        """``learning_rate``, or a schedule over the steps of this fit."""
+    def _learning_rate(self, decay_steps):
+        """``learning_rate``, or its cosine schedule over ``decay_steps`` training steps."""
         if self.learning_rate_schedule == "constant":
             return self.learning_rate
-        # Set by _fit while compiling: epochs x batches per epoch of this fit.
         return keras.optimizers.schedules.CosineDecay(
-            self.learning_rate, decay_steps=max(self._decay_steps, 1)
+            self.learning_rate, decay_steps=max(decay_steps or 0, 1)
         )
-
-    def _get_metadata(self):
-        meta = super()._get_metadata()
-        meta.update(getattr(self, "_builder_extras", {}))
-        return meta
 
     # ------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
@@ -332,14 +357,7 @@ class BaseKerasClassifier(
 
     def _fit_unguarded(self, X, y, sample_weight, *, reuse, warm_start, epochs,
                        initial_epoch, classes, partial):
-        if self.learning_rate_schedule == "cosine" and (partial or reuse):
-            # The schedule belongs to the optimizer of the first fit and ends at 0:
-            # continuing with it would train at a learning rate of 0, silently.
-            raise ValueError(
-                "learning_rate_schedule='cosine' decays the learning rate to 0 over the "
-                "epochs of one fit, so partial_fit and warm_start=True refits cannot "
-                "continue training with it. Use learning_rate_schedule='constant'."
-            )
+        self._check_schedule_continues(partial or reuse)
         X = self._validate_X(X, reset=not reuse)
         n_samples = self._n_samples(X)
         y = check_classification_target(
@@ -348,47 +366,81 @@ class BaseKerasClassifier(
         )
         sample_weight = check_sample_weight(sample_weight, n_samples)
         if not reuse:
-            self._random_state = self._seed()
-            # scikeras' target_encoder takes its categories from classes_.
-            self.classes_ = classes
-            self.target_encoder_ = self.target_encoder.fit(y if classes is None else classes)
-            self.__dict__.update(self.target_encoder_.get_metadata())
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels {list(unseen)[:10]} that are not among the classes "
-                f"{list(self.classes_)} the model was built for."
-            )
-        y_encoded = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
-        sample_weight = sample_weight * self._class_sample_weight(y)
+            self._start_new_fit(y, classes)
+        y_encoded = self._encode_target(y)
+        sample_weight = sample_weight * class_weight_per_sample(
+            self.class_weight, self.classes_, y, beta=self.class_weight_beta
+        )
         train, validation = self._validation_split(X, y, partial)
         features = None
-        if not reuse:
-            prior = np.bincount(
-                self._class_codes(y_encoded[train]), weights=sample_weight[train],
-                minlength=self.n_classes_,
-            )
-            with self._seeded():
-                self.model_, features = self._build_model(X, train, prior / prior.sum())
-            self._initialize_callbacks()
-            batch_size = self._routed("fit").get("batch_size", self.batch_size)
-            self._decay_steps = epochs * -(-len(train) // batch_size)
-            try:
-                self._ensure_compiled_model()
-                # Compiled now, while the schedule's decay steps are known.
-                self._training_model()
-            finally:
-                del self._decay_steps
-        elif getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
-            self, "_fit_callbacks"
-        ):
-            self._initialize_callbacks()
+        if reuse:
+            self._refresh_callbacks()
+        else:
+            features = self._new_model(X, y_encoded, sample_weight, train, epochs=epochs)
         if features is None:
             features = self._training_features(X)
         self._train(features, y_encoded, sample_weight, train, validation,
                     epochs=epochs, initial_epoch=initial_epoch, warm_start=warm_start)
         # Created now so that predicting does not change the estimator's state.
         self._predict_function()
+
+    def _check_schedule_continues(self, continued):
+        if self.learning_rate_schedule == "cosine" and continued:
+            # The schedule belongs to the optimizer of the first fit and ends at 0:
+            # continuing with it would train at a learning rate of 0, silently.
+            raise ValueError(
+                "learning_rate_schedule='cosine' decays the learning rate to 0 over the "
+                "epochs of one fit, so partial_fit and warm_start=True refits cannot "
+                "continue training with it. Use learning_rate_schedule='constant'."
+            )
+
+    def _start_new_fit(self, y, classes):
+        """The seed and the target encoder of a new fit (``classes``: all of them, or None)."""
+        self._random_state = seed_of(self.random_state)
+        # scikeras' target_encoder takes its categories from classes_.
+        self.classes_ = classes
+        self.target_encoder_ = self.target_encoder.fit(y if classes is None else classes)
+        self.__dict__.update(self.target_encoder_.get_metadata())
+
+    def _encode_target(self, y):
+        """y as the model's float targets; labels outside ``classes_`` are refused."""
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {list(unseen)[:10]} that are not among the classes "
+                f"{list(self.classes_)} the model was built for."
+            )
+        return np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
+
+    def _new_model(self, X, y_encoded, sample_weight, train, *, epochs):
+        """Build and compile ``model_`` for a new fit; returns its cached features or None."""
+        prior = np.bincount(
+            self._class_codes(y_encoded[train]), weights=sample_weight[train],
+            minlength=self.n_classes_,
+        )
+        batch_size = self._routed("fit").get("batch_size", self.batch_size)
+        # The cosine schedule runs over every training step of this fit.
+        decay_steps = epochs * -(-len(train) // batch_size)
+        with self._seeded():
+            self.model_, features = self._build_model(
+                X, train, prior / prior.sum(), decay_steps=decay_steps
+            )
+        self._initialize_callbacks()
+        if not self.model_.compiled:
+            self.model_.compile(**self._get_compile_kwargs(decay_steps=decay_steps))
+        if not getattr(self.model_, "loss", None):
+            raise ValueError("You must provide a loss or a compiled model")
+        if not getattr(self.model_, "optimizer", None):
+            raise ValueError("You must provide an optimizer or a compiled model")
+        self._training_model()  # compiled now, beside model_
+        return features
+
+    def _refresh_callbacks(self):
+        """Callbacks of a continued fit: new ones if ``set_params`` changed them."""
+        if getattr(self, "_callbacks_used", None) is not self.callbacks or not hasattr(
+            self, "_fit_callbacks"
+        ):
+            self._initialize_callbacks()
 
     def _initialize_callbacks(self):
         # Remembered so that set_params(callbacks=...) before a warm-start or
@@ -402,17 +454,6 @@ class BaseKerasClassifier(
     def _take(self, X, indices):
         return X[indices]
 
-    def _seed(self):
-        state = self.random_state
-        if state is None:
-            return None
-        if isinstance(state, np.random.RandomState):
-            # Draw from a copy: the same RandomState gives the same fit, as in scikeras.
-            copy = np.random.RandomState()
-            copy.set_state(state.get_state())
-            return int(copy.randint(np.iinfo(np.int32).max))
-        return int(state)
-
     def _seeded(self):
         if self._random_state is None:
             return contextlib.nullcontext()
@@ -422,21 +463,6 @@ class BaseKerasClassifier(
         if self._random_state is None:
             return int(np.random.randint(np.iinfo(np.int32).max))
         return (self._random_state + offset) % np.iinfo(np.int32).max
-
-    def _class_sample_weight(self, y):
-        if self.class_weight is None:
-            return np.ones(y.shape[0])
-        if isinstance(self.class_weight, dict):
-            unknown = set(self.class_weight) - set(self.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight has keys {sorted(map(repr, unknown))} that are not "
-                    f"classes of y {list(self.classes_)}."
-                )
-        weights = class_weight_per_class(
-            self.class_weight, self.classes_, y, beta=self.class_weight_beta
-        )
-        return weights[np.searchsorted(self.classes_, y)]
 
     def _sample_groups(self, X):
         """Group id per sample, equal inputs sharing one; None if it cannot tell."""
@@ -449,21 +475,20 @@ class BaseKerasClassifier(
         return validation_split(y, self._sample_groups(X), fraction=self.validation_fraction,
                                 seed=self._sub_seed(1))
 
-    def _build_model(self, X, train, class_prior):
+    def _build_model(self, X, train, class_prior, *, decay_steps):
         """The model of a new fit, and its training features (None: not cached)."""
         if self.model is None:
             return self._build_default_model(X, train, class_prior)
         if isinstance(self.model, keras.Model):
             return self.model, None
-        self._builder_extras = self._model_builder_extras(self._take(X, train))
-        try:
-            return self._build_keras_model(), None
-        finally:
-            del self._builder_extras
-
-    def _check_model_param(self):
-        # Only reached for a user's builder: the built-in one is called directly.
-        return self.model
+        X_train = self._take(X, train)
+        model = call_model_builder(
+            self.model, self._routed("model"),
+            meta=lambda: {**self._get_metadata(), **self._model_builder_extras(X_train)},
+            compile_kwargs=lambda: self._get_compile_kwargs(decay_steps=decay_steps),
+            params=self.get_params,
+        )
+        return model, None
 
     def _make_dataset(self, x, y, sample_weight, indices, *, batch_size, shuffle,
                       sampling="shuffle"):
@@ -486,19 +511,7 @@ class BaseKerasClassifier(
             batches = shuffled_index_batches(
                 indices, batch_size=batch_size, shuffle=shuffle, seed=self._sub_seed(2)
             )
-        y = tf.constant(y)
-        sample_weight = tf.constant(sample_weight, dtype=tf.float32)
-
-        def gather(index):
-            return (self._gather(x, index), tf.gather(y, index),
-                    tf.gather(sample_weight, index))
-
-        # Not converted by autograph (no Python control flow on tensors): tracing
-        # would cost more than a fit's worth of batches.
-        return batches.map(
-            tf.autograph.experimental.do_not_convert(gather),
-            num_parallel_calls=tf.data.AUTOTUNE,
-        ).prefetch(tf.data.AUTOTUNE)
+        return gathered_batches(batches, lambda index: self._gather(x, index), y, sample_weight)
 
     @staticmethod
     def _class_codes(y_encoded):
@@ -509,6 +522,7 @@ class BaseKerasClassifier(
 
     def _train(self, x, y, sample_weight, train, validation, *, epochs, initial_epoch,
                warm_start):
+        """Train the training model on rows ``train``, early-stopping on ``validation``."""
         routed = self._routed("fit")
         batch_size = routed.get("batch_size", self.batch_size)
         model = self._training_model()
@@ -518,87 +532,41 @@ class BaseKerasClassifier(
             model.make_train_function(force=True)
         dataset = self._make_dataset(x, y, sample_weight, train, batch_size=batch_size,
                                      shuffle=self.shuffle, sampling=self.batch_sampling)
-        guard = NonFiniteLossGuard()
-        callbacks = [*self._fit_callbacks, guard]
         validation_data = None
         if validation is not None:
             validation_data = self._make_dataset(
                 x, y, sample_weight, validation, batch_size=batch_size, shuffle=False
             )
-            callbacks.append(keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=self.n_iter_no_change, restore_best_weights=True,
-            ))
-        history = {}
-        if epochs > 0:
-            with self._seeded():
-                history = model.fit(
-                    dataset,
-                    epochs=initial_epoch + epochs,
-                    initial_epoch=initial_epoch,
-                    validation_data=validation_data,
-                    validation_freq=routed.get("validation_freq", 1),
-                    callbacks=callbacks,
-                    shuffle=False,  # the dataset is already reshuffled every epoch
-                    verbose=routed.get("verbose", self.verbose),
-                ).history
-        if guard.bad_epoch is not None:
-            what = (f"The training loss became {history['loss'][-1]} at epoch "
-                    f"{guard.bad_epoch + 1}")
-        elif epochs > 0 and not weights_are_finite(self.model_):
-            # The loss is logged before each step's update: the last step can make
-            # the weights NaN while every logged loss is finite.
-            what = "The model's weights became NaN or infinite during training"
-        else:
-            what = None
-        if what is not None:
-            raise TrainingDivergedError(
-                f"{what}; the model was discarded. Likely causes: a learning_rate that "
-                f"is too high (learning_rate={self.learning_rate}), a loss that is "
-                f"unstable for these data (loss={self.loss!r}), {self._divergence_hint}"
-                "or extreme sample or class weights. Lower the learning rate or change "
-                "the loss."
+        with self._seeded():
+            history, bad_epoch = fit_epochs(
+                model, dataset, validation_data=validation_data, epochs=epochs,
+                initial_epoch=initial_epoch, callbacks=self._fit_callbacks,
+                patience=self.n_iter_no_change,
+                validation_freq=routed.get("validation_freq", 1),
+                verbose=routed.get("verbose", self.verbose),
             )
-        if not warm_start or initial_epoch == 0 or not hasattr(self, "history_"):
-            self.history_: defaultdict[str, list[float]] = defaultdict(list)
-        for key, values in history.items():
-            self.history_[key] += [float(v) for v in values]
+        self._check_divergence(divergence(history, bad_epoch, self.model_, epochs))
+        self._record_history(history, initial_epoch=initial_epoch, warm_start=warm_start,
+                             validated=validation is not None)
+
+    def _check_divergence(self, what):
+        """Raise TrainingDivergedError for ``what`` went wrong (None: nothing did)."""
+        if what is None:
+            return
+        raise TrainingDivergedError(
+            f"{what}; the model was discarded. Likely causes: a learning_rate that "
+            f"is too high (learning_rate={self.learning_rate}), a loss that is "
+            f"unstable for these data (loss={self.loss!r}), {self._divergence_hint}"
+            "or extreme sample or class weights. Lower the learning rate or change "
+            "the loss."
+        )
+
+    def _record_history(self, history, *, initial_epoch, warm_start, validated):
+        """``history_``, ``n_iter_`` and ``best_epoch_`` after this call's epochs."""
+        restart = not warm_start or initial_epoch == 0 or not hasattr(self, "history_")
+        previous = None if restart else getattr(self, "history_", None)
+        self.history_: defaultdict[str, list[float]] = extended_history(previous, history)
         self.n_iter_ = len(self.history_.get("loss", []))
-        if validation is not None:
+        if validated:
             losses = history.get("val_loss", [])
             self.best_epoch_ = initial_epoch + int(np.argmin(losses)) + 1 if losses else 0
-
-    # ---------------------------------------------------------- prediction
-    def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Class probabilities for X.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples,) or (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns follow ``classes_``; rows sum to 1.
-        """
-        outputs = self._predict_raw(X)
-        outputs = outputs.reshape(outputs.shape[0], -1)
-        if outputs.shape[1] == 1:  # one sigmoid unit: P(classes_[1])
-            return np.hstack([1.0 - outputs, outputs])
-        return outputs
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predicted class labels: the most probable class (0.5 rule for binary).
-
-        For a tuned decision threshold, wrap the estimator in
-        :class:`sklearn.model_selection.TunedThresholdClassifierCV`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples,) or (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]

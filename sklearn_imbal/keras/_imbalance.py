@@ -15,6 +15,7 @@ __all__ = [
     "balanced_index_batches",
     "class_shares",
     "class_weight_per_class",
+    "class_weight_per_sample",
     "shuffled_index_batches",
 ]
 
@@ -80,6 +81,34 @@ def class_weight_per_class(class_weight, classes, y, *, beta=0.999):
         f"class_weight must be None, 'balanced', 'effective_number' or a dict; "
         f"got {class_weight!r}."
     )
+
+
+
+def class_weight_per_sample(class_weight, classes, y, *, beta=0.999):
+    """Each sample's ``class_weight`` weight: :func:`class_weight_per_class` by label.
+
+    A dict may only name labels in ``classes``: a mistyped label would otherwise
+    weigh nothing, silently.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_imbal.keras._imbalance import class_weight_per_sample
+    >>> class_weight_per_sample({"spam": 3}, np.array(["ham", "spam"]),
+    ...                         np.array(["ham", "spam", "spam"]))
+    array([1., 3., 3.])
+    """
+    if class_weight is None:
+        return np.ones(y.shape[0])
+    if isinstance(class_weight, dict):
+        unknown = set(class_weight) - set(classes.tolist())
+        if unknown:
+            raise ValueError(
+                f"class_weight has keys {sorted(map(repr, unknown))} that are not "
+                f"classes of y {list(classes)}."
+            )
+    weights = class_weight_per_class(class_weight, classes, y, beta=beta)
+    return weights[np.searchsorted(classes, y)]
 
 
 def shuffled_index_batches(indices, *, batch_size, shuffle, seed):

@@ -1,8 +1,9 @@
-"""Keras building blocks for text: n-gram splitting, sublinear TF-IDF, adaptation.
+"""The Keras layers of the built-in models: n-gram splitting, sublinear TF-IDF, pooling.
 
-Everything here is registered as Keras-serializable under the ``sklearn_imbal``
-package, so a fitted model saves to ``.keras`` and pickles with its vocabulary,
-its IDF weights and its tokenizer.
+The text stage that configures and adapts them is
+:mod:`~sklearn_imbal.keras._text_stage`. Everything here is registered as
+Keras-serializable under the ``sklearn_imbal`` package, so a fitted model saves to
+``.keras`` and pickles with its vocabulary, its IDF weights and its tokenizer.
 """
 
 from __future__ import annotations
@@ -18,21 +19,13 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
 __all__ = [
-    "ANALYZERS",
     "CharNgramSplitter",
     "MaskedMean",
     "SparseConcatenate",
     "SublinearTfIdf",
     "ZeroPadding",
-    "adapt_text_vectorization",
-    "raise_empty_vocabulary",
-    "make_text_vectorization",
-    "resolve_ngrams",
 ]
 
-ANALYZERS = ("word", "char", "char_wb")
-
-_ADAPT_BATCH = 1024
 
 
 @keras.saving.register_keras_serializable(package="sklearn_imbal")
@@ -247,114 +240,3 @@ class ZeroPadding(keras.layers.Layer):
         self, input_shapes: Sequence[tuple[int | None, ...]]
     ) -> tuple[int | None, ...]:
         return input_shapes[0]
-
-
-def resolve_ngrams(ngrams, analyzer, architecture):
-    """The n-gram sizes to use, as a tuple of ints.
-
-    ``None`` picks the default for the analyzer and architecture: word (1, 2)
-    for ``"tfidf"`` and ``"bag"``, word unigrams for ``"cnn"``, and character
-    (2, 3, 4, 5) for the character analyzers (characters alone for ``"cnn"``).
-    An int ``n`` means every size from 1 to ``n`` (Keras' convention); a
-    tuple lists the sizes.
-    """
-    if ngrams is None:
-        if analyzer == "word":
-            return (1,) if architecture == "cnn" else (1, 2)
-        return (1,) if architecture == "cnn" else (2, 3, 4, 5)
-    if isinstance(ngrams, (int, np.integer)):
-        return tuple(range(1, int(ngrams) + 1))
-    sizes = tuple(int(n) for n in ngrams)
-    if not sizes or min(sizes) < 1:
-        raise ValueError(f"ngrams must hold sizes >= 1, got {ngrams!r}.")
-    return tuple(sorted(set(sizes)))
-
-
-def make_text_vectorization(
-    *,
-    analyzer,
-    ngrams,
-    max_tokens,
-    lowercase=True,
-    output_mode="int",
-    sequence_length=None,
-    name=None,
-):
-    """A ``keras.layers.TextVectorization`` configured like a scikit-learn analyzer.
-
-    Parameters
-    ----------
-    analyzer : {"word", "char", "char_wb"}
-        Word tokens (punctuation stripped), character n-grams across the
-        text, or character n-grams inside word boundaries.
-    ngrams : tuple of int
-        The n-gram sizes (see :func:`resolve_ngrams`).
-    max_tokens : int or None
-        Vocabulary cap, the most frequent terms kept (includes the reserved
-        padding and out-of-vocabulary entries).
-    lowercase : bool, default=True
-        Whether to lowercase before splitting.
-    output_mode : {"int", "count"}, default="int"
-        Token ids padded to ``sequence_length`` (for embeddings), or sparse
-        per-document term counts (for TF-IDF).
-    sequence_length : int, default=None
-        Output length in ``"int"`` mode.
-    name : str, default=None
-        Layer name.
-
-    Returns
-    -------
-    layer : keras.layers.TextVectorization
-        Not yet adapted.
-    """
-    standardize: str | None
-    split: str | CharNgramSplitter
-    if analyzer == "word":
-        standardize = "lower_and_strip_punctuation" if lowercase else "strip_punctuation"
-        split, keras_ngrams = "whitespace", (None if ngrams == (1,) else ngrams)
-    else:
-        standardize = "lower" if lowercase else None
-        split = CharNgramSplitter(ngrams, word_boundaries=analyzer == "char_wb")
-        keras_ngrams = None
-    return keras.layers.TextVectorization(
-        max_tokens=max_tokens,
-        standardize=standardize,
-        split=split,
-        ngrams=keras_ngrams,
-        output_mode=output_mode,
-        output_sequence_length=sequence_length if output_mode == "int" else None,
-        sparse=output_mode == "count",
-        name=name,
-    )
-
-
-def _text_dataset(texts):
-    return tf.data.Dataset.from_tensor_slices(texts).batch(_ADAPT_BATCH)
-
-
-def adapt_text_vectorization(layer, texts, *, analyzer=None):
-    """Learn ``layer``'s vocabulary from ``texts`` (a 1-D string tensor), in batches.
-
-    Raises the ValueError of :func:`raise_empty_vocabulary` when the texts hold
-    no token at all: Keras would otherwise fail at the first lookup with a
-    TensorFlow "table not initialized" error.
-    """
-    layer.adapt(_text_dataset(texts))
-    if not layer.get_vocabulary(include_special_tokens=False):
-        raise_empty_vocabulary(int(texts.shape[0]), analyzer)
-    return layer
-
-
-def raise_empty_vocabulary(n_texts, analyzer):
-    """Raise the ValueError for ``n_texts`` training texts without a token of ``analyzer``."""
-    what = (
-        "word: every text is empty or holds only whitespace and punctuation"
-        if analyzer == "word" else
-        "token: every text is empty, holds only whitespace, or is shorter than "
-        "the smallest n-gram"
-    )
-    raise ValueError(
-        f"The {n_texts} training texts contain no {what}, so there is "
-        f"no vocabulary to learn (analyzer={analyzer!r}). Check the texts, or use a "
-        "character analyzer (analyzer='char_wb') for texts made of punctuation."
-    )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
-__all__ = ["RoutedParamsMixin"]
+__all__ = ["RoutedParamsMixin", "call_model_builder"]
 
 
 class RoutedParamsMixin:
@@ -116,3 +116,20 @@ class RoutedParamsMixin:
             for key, value in self.get_params(deep=False).items()
             if key.startswith(start) and "__" not in key[len(start):]
         }
+
+
+def call_model_builder(builder, routed, *, meta, compile_kwargs, params):
+    """Call a user's ``model=`` builder with the arguments its signature names.
+
+    As scikeras does: the ``model__`` parameters (``routed``), and where the
+    builder takes them by name or through ``**kwargs``, ``meta``,
+    ``compile_kwargs`` and ``params``; those three are given as functions,
+    called only for a builder that takes them.
+    """
+    parameters = inspect.signature(builder).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    kwargs = dict(routed)
+    for name, value in (("meta", meta), ("compile_kwargs", compile_kwargs), ("params", params)):
+        if takes_any or name in parameters:
+            kwargs[name] = value()
+    return builder(**kwargs)

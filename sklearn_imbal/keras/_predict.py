@@ -18,6 +18,9 @@ import numpy as np
 import tensorflow as tf
 from sklearn.exceptions import NotFittedError
 
+if TYPE_CHECKING:
+    from sklearn_imbal._typing import ArrayLike
+
 __all__ = ["FastPredictMixin"]
 
 _PREDICT_CHUNK = 4096
@@ -38,7 +41,7 @@ def _prediction_threads():
 
 
 class FastPredictMixin:
-    """``_predict_raw`` through a concrete function traced once per fitted model."""
+    """``predict_proba`` and ``predict`` through a concrete function traced once per model."""
 
     if TYPE_CHECKING:  # provided by BaseKerasClassifier and its subclasses
         model: Any
@@ -52,6 +55,8 @@ class FastPredictMixin:
         def _slice(self, x: Any, start: int, stop: int) -> Any: ...
         def _n_samples(self, X: Any) -> int: ...
         def _routed(self, prefix: str) -> dict[str, Any]: ...
+
+        classes_: np.ndarray
 
     def _model_input_rank(self):
         inputs = getattr(self.model_, "inputs", None)
@@ -128,3 +133,38 @@ class FastPredictMixin:
             return ("The model built by model= is numerically unstable on these inputs; "
                     "check its layers (e.g. a division or a log without a floor).")
         return "Check these inputs; refit the model if its weights may be corrupt."
+
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Class probabilities for X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``; rows sum to 1.
+        """
+        outputs = self._predict_raw(X)
+        outputs = outputs.reshape(outputs.shape[0], -1)
+        if outputs.shape[1] == 1:  # one sigmoid unit: P(classes_[1])
+            return np.hstack([1.0 - outputs, outputs])
+        return outputs
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predicted class labels: the most probable class (0.5 rule for binary).
+
+        For a tuned decision threshold, wrap the estimator in
+        :class:`sklearn.model_selection.TunedThresholdClassifierCV`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

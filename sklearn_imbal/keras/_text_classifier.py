@@ -11,14 +11,17 @@ import tensorflow as tf
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
-from sklearn_imbal.keras._builders import ARCHITECTURES, build_text_model
-from sklearn_imbal.keras._layers import (
+from sklearn_imbal.keras._heads import ARCHITECTURES, build_text_model
+from sklearn_imbal.keras._text_stage import (
     ANALYZERS,
+    HEAD,
+    TEXT_STAGE,
     adapt_text_vectorization,
+    fit_text_stage,
     make_text_vectorization,
     resolve_ngrams,
+    vectorize,
 )
-from sklearn_imbal.keras._text_stage import HEAD, TEXT_STAGE, fit_text_stage, vectorize
 from sklearn_imbal.keras._training import groups_of_equal
 from sklearn_imbal.utils.validation import check_text_array
 
@@ -396,7 +399,7 @@ class KerasTextClassifier(BaseKerasClassifier):
         # model_, and model_ never holds a second, compiled model.
         head = parts[1]
         trainer = keras.Model(head.inputs, head.outputs, name=f"{HEAD}_trainer")
-        trainer.compile(**{**self._get_compile_kwargs(), "optimizer": self.model_.optimizer})
+        trainer.compile(**self._get_compile_kwargs(optimizer=self.model_.optimizer))
         self._trainer_cache = (self.model_, trainer)
         return trainer
 

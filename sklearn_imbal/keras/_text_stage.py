@@ -33,23 +33,25 @@ import scipy.sparse as sp
 import tensorflow as tf
 
 from sklearn_imbal._compat import text_vectorization_tokens
-from sklearn_imbal.keras._layers import (
-    SparseConcatenate,
-    SublinearTfIdf,
-    make_text_vectorization,
-    raise_empty_vocabulary,
-    resolve_ngrams,
-)
+from sklearn_imbal.keras._layers import CharNgramSplitter, SparseConcatenate, SublinearTfIdf
 
 __all__ = [
+    "ANALYZERS",
     "HEAD",
     "TEXT_STAGE",
     "SparseRows",
     "TokenRows",
     "FittedTextStage",
+    "adapt_text_vectorization",
     "fit_text_stage",
+    "make_text_vectorization",
+    "raise_empty_vocabulary",
+    "resolve_ngrams",
     "vectorize",
 ]
+
+#: The analyzers of scikit-learn's text vectorizers that the text stage supports.
+ANALYZERS = ("word", "char", "char_wb")
 
 #: Layer names of the two parts inside a built-in text ``model_``.
 TEXT_STAGE, HEAD = "text_stage", "head"
@@ -57,6 +59,8 @@ TEXT_STAGE, HEAD = "text_stage", "head"
 # Texts per call of the text stage while caching: large enough to amortize the
 # call, small enough that one chunk's n-gram strings stay in cache-sized memory.
 _CHUNK = 1024
+# Texts per batch of a TextVectorization layer's own adapt pass.
+_ADAPT_BATCH = 1024
 
 
 class SparseRows:
@@ -170,6 +174,117 @@ class FittedTextStage(NamedTuple):
     features: _Features
     #: Per analyzer: its name and vocabulary size.
     analyzers: list[tuple[str, int]]
+
+
+def resolve_ngrams(ngrams, analyzer, architecture):
+    """The n-gram sizes to use, as a tuple of ints.
+
+    ``None`` picks the default for the analyzer and architecture: word (1, 2)
+    for ``"tfidf"`` and ``"bag"``, word unigrams for ``"cnn"``, and character
+    (2, 3, 4, 5) for the character analyzers (characters alone for ``"cnn"``).
+    An int ``n`` means every size from 1 to ``n`` (Keras' convention); a
+    tuple lists the sizes.
+    """
+    if ngrams is None:
+        if analyzer == "word":
+            return (1,) if architecture == "cnn" else (1, 2)
+        return (1,) if architecture == "cnn" else (2, 3, 4, 5)
+    if isinstance(ngrams, (int, np.integer)):
+        return tuple(range(1, int(ngrams) + 1))
+    sizes = tuple(int(n) for n in ngrams)
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"ngrams must hold sizes >= 1, got {ngrams!r}.")
+    return tuple(sorted(set(sizes)))
+
+
+def make_text_vectorization(
+    *,
+    analyzer,
+    ngrams,
+    max_tokens,
+    lowercase=True,
+    output_mode="int",
+    sequence_length=None,
+    name=None,
+):
+    """A ``keras.layers.TextVectorization`` configured like a scikit-learn analyzer.
+
+    Parameters
+    ----------
+    analyzer : {"word", "char", "char_wb"}
+        Word tokens (punctuation stripped), character n-grams across the
+        text, or character n-grams inside word boundaries.
+    ngrams : tuple of int
+        The n-gram sizes (see :func:`resolve_ngrams`).
+    max_tokens : int or None
+        Vocabulary cap, the most frequent terms kept (includes the reserved
+        padding and out-of-vocabulary entries).
+    lowercase : bool, default=True
+        Whether to lowercase before splitting.
+    output_mode : {"int", "count"}, default="int"
+        Token ids padded to ``sequence_length`` (for embeddings), or sparse
+        per-document term counts (for TF-IDF).
+    sequence_length : int, default=None
+        Output length in ``"int"`` mode.
+    name : str, default=None
+        Layer name.
+
+    Returns
+    -------
+    layer : keras.layers.TextVectorization
+        Not yet adapted.
+    """
+    standardize: str | None
+    split: str | CharNgramSplitter
+    if analyzer == "word":
+        standardize = "lower_and_strip_punctuation" if lowercase else "strip_punctuation"
+        split, keras_ngrams = "whitespace", (None if ngrams == (1,) else ngrams)
+    else:
+        standardize = "lower" if lowercase else None
+        split = CharNgramSplitter(ngrams, word_boundaries=analyzer == "char_wb")
+        keras_ngrams = None
+    return keras.layers.TextVectorization(
+        max_tokens=max_tokens,
+        standardize=standardize,
+        split=split,
+        ngrams=keras_ngrams,
+        output_mode=output_mode,
+        output_sequence_length=sequence_length if output_mode == "int" else None,
+        sparse=output_mode == "count",
+        name=name,
+    )
+
+
+def _text_dataset(texts):
+    return tf.data.Dataset.from_tensor_slices(texts).batch(_ADAPT_BATCH)
+
+
+def adapt_text_vectorization(layer, texts, *, analyzer=None):
+    """Learn ``layer``'s vocabulary from ``texts`` (a 1-D string tensor), in batches.
+
+    Raises the ValueError of :func:`raise_empty_vocabulary` when the texts hold
+    no token at all: Keras would otherwise fail at the first lookup with a
+    TensorFlow "table not initialized" error.
+    """
+    layer.adapt(_text_dataset(texts))
+    if not layer.get_vocabulary(include_special_tokens=False):
+        raise_empty_vocabulary(int(texts.shape[0]), analyzer)
+    return layer
+
+
+def raise_empty_vocabulary(n_texts, analyzer):
+    """Raise the ValueError for ``n_texts`` training texts without a token of ``analyzer``."""
+    what = (
+        "word: every text is empty or holds only whitespace and punctuation"
+        if analyzer == "word" else
+        "token: every text is empty, holds only whitespace, or is shorter than "
+        "the smallest n-gram"
+    )
+    raise ValueError(
+        f"The {n_texts} training texts contain no {what}, so there is "
+        f"no vocabulary to learn (analyzer={analyzer!r}). Check the texts, or use a "
+        "character analyzer (analyzer='char_wb') for texts made of punctuation."
+    )
 
 
 def _run_in_chunks(function, texts):

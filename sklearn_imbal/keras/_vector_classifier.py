@@ -14,7 +14,7 @@ from sklearn.utils.validation import validate_data
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
-from sklearn_imbal.keras._builders import LayerSeeds, output_layer
+from sklearn_imbal.keras._heads import LayerSeeds, output_layer
 from sklearn_imbal.keras._text_stage import SparseRows
 from sklearn_imbal.keras._training import groups_of_equal
 

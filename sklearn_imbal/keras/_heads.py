@@ -1,6 +1,11 @@
-"""The built-in Keras architectures of KerasTextClassifier.
+"""The trainable heads of the built-in models.
 
-A model takes a 1-D string tensor and returns class probabilities. It is a text
+:func:`output_layer` and :class:`LayerSeeds` serve both classifiers (the
+:class:`~sklearn_imbal.KerasVectorClassifier` network ends in the same output
+layer); :func:`build_text_model` builds the heads of the
+:class:`~sklearn_imbal.KerasTextClassifier` architectures below.
+
+A text model takes a 1-D string tensor and returns class probabilities. It is a text
 stage (``TextVectorization`` layers adapted on the training texts of the current
 fit only, see :mod:`~sklearn_imbal.keras._text_stage`) followed by a trainable
 head, so a fitted model is self-contained and cross-validation folds never share
