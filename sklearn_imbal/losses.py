@@ -71,9 +71,11 @@ class SparseCategoricalFocalCrossentropy(keras.losses.CategoricalFocalCrossentro
     gamma : float, default=2.0
         Focusing parameter: how much easy (well-classified) samples are
         down-weighted.
+    name : str, default="sparse_categorical_focal_crossentropy"
+        The loss's name in Keras logs.
     **kwargs : dict
         Other arguments of ``keras.losses.CategoricalFocalCrossentropy``
-        (``from_logits``, ``label_smoothing``, ``reduction``, ``name``...).
+        (``from_logits``, ``label_smoothing``, ``reduction``...).
 
     Examples
     --------
@@ -347,7 +349,11 @@ class SquaredHinge(keras.losses.Loss):
         Probabilities are clipped to ``[epsilon, 1 - epsilon]`` before the
         logit, which bounds ``|z|`` by about 16, far beyond the margin of 1.
     name : str, default="squared_hinge"
+        The loss's name in Keras logs.
     reduction : str, default="sum_over_batch_size"
+        Keras' reduction of the per-sample losses.
+    dtype : str or None, default=None
+        Keras' dtype policy of the computation (None: the global policy).
     """
 
     def __init__(self, epsilon: float = 1e-7, name: str = "squared_hinge",

@@ -104,6 +104,8 @@ class SublinearTfIdf(keras.layers.Layer):
         Whether to replace a count ``c`` by ``1 + log(c)``.
     normalize : bool, default=True
         Whether to scale each row to unit L2 norm.
+    **kwargs : dict
+        Arguments of ``keras.layers.Layer`` (``name``, ``dtype``...).
     """
 
     def __init__(
@@ -200,6 +202,11 @@ class MaskedMean(keras.layers.Layer):
     the probabilities and then the training loss become NaN. Here the count is
     at least 1: such a text gets an all-zero feature vector, and the model
     predicts from its biases alone.
+
+    Parameters
+    ----------
+    **kwargs : dict
+        Arguments of ``keras.layers.Layer`` (``name``, ``dtype``...).
     """
 
     def __init__(self, **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from sklearn_imbal.keras._heads import ARCHITECTURES, build_text_model
 from sklearn_imbal.keras._text_stage import (
     ANALYZERS,
@@ -23,6 +24,7 @@ from sklearn_imbal.keras._text_stage import (
     vectorize,
 )
 from sklearn_imbal.keras._training import groups_of_equal
+from sklearn_imbal.utils._docstring import fill_doc
 from sklearn_imbal.utils.validation import check_text_array
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ def to_string_tensor(texts, input_name="X"):
         raise
 
 
+@fill_doc(**SHARED_PARAMETERS, **SHARED_ATTRIBUTES)
 class KerasTextClassifier(BaseKerasClassifier):
     """A Keras neural text classifier that takes raw text, as a scikit-learn classifier.
 
@@ -111,49 +114,17 @@ class KerasTextClassifier(BaseKerasClassifier):
         L2 penalty on the Dense kernels, per weight and per sample: the Keras
         counterpart of ``1 / (2 * C * n_samples)`` in scikit-learn's
         ``LogisticRegression``.
-    loss : str, keras loss or None, default=None
-        None or ``"binary_crossentropy"``: cross-entropy (sparse categorical for
-        more than two classes). ``"focal"``: Keras' focal cross-entropy
-        (``loss__gamma``...). ``"soft_f1"``: one minus a differentiable F-beta
-        of each batch (``loss__beta``; binary only). ``"auc"``: a pairwise ROC
-        AUC surrogate (``loss__margin``; binary only). Or any Keras loss name,
-        class or instance, or a callable; see :mod:`sklearn_imbal.losses`.
-    optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
-        Parameters may be routed as ``optimizer__name``.
+    {loss}
+    {optimizer}
     learning_rate : float, default=0.02
         The optimizer's learning rate (ignored for an optimizer instance).
-    learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"``: the learning rate decays from ``learning_rate`` to 0 along a
-        half cosine over the ``epochs`` of a fit (Loshchilov and Hutter, SGDR,
-        ICLR 2017), so that every fit settles at the end of its run; models fitted
-        on different folds then put their scores on more similar scales, which
-        makes a tuned decision threshold transfer better (see the user guide's
-        workflow page). ``warm_start`` refits and ``partial_fit`` refuse it (they
-        would continue at the rate 0 the first fit ended with). Ignored for an
-        optimizer instance.
-    epochs : int, default=20
-        Training epochs (the most, with ``early_stopping``).
-    batch_size : int, default=64
-        Training batch size.
-    class_weight : dict, "balanced", "effective_number" or None, default=None
-        Weights per class, multiplied with ``sample_weight``. ``"balanced"``
-        weighs each class by ``n_samples / (n_classes * count)``.
-        ``"effective_number"``: by ``(1 - beta) / (1 - beta**count)`` (Cui et
-        al., CVPR 2019, with ``beta=class_weight_beta``), scaled so the mean
-        weight per sample is 1, like ``"balanced"``.
-    class_weight_beta : float in [0, 1), default=0.999
-        The ``beta`` of ``class_weight="effective_number"``: 0 weighs classes
-        equally, values near 1 approach ``"balanced"``.
-    batch_sampling : {"shuffle", "balanced"}, default="shuffle"
-        ``"shuffle"``: each epoch is every training sample once, in batches of
-        ``batch_size`` (reshuffled if ``shuffle``). ``"balanced"``: each epoch
-        is ``ceil(n_samples / batch_size)`` batches of exactly ``batch_size``
-        samples, each holding the classes in ``batch_class_ratio``; rare
-        classes are repeated and frequent ones subsampled, redrawn every epoch.
-    batch_class_ratio : float, dict or None, default=None
-        Class mix of ``"balanced"`` batches. None: equal shares (1:1). A float
-        ``r`` (binary): ``classes_[1] : classes_[0] = r : 1``. A dict: relative
-        shares by label, e.g. ``{"ham": 3, "spam": 1}``.
+    {learning_rate_schedule}
+    {epochs}
+    {batch_size}
+    {class_weight}
+    {class_weight_beta}
+    {batch_sampling}
+    {batch_class_ratio}
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction`` of the training data, stop
         when its loss has not improved for ``n_iter_no_change`` epochs, and keep
@@ -163,31 +134,19 @@ class KerasTextClassifier(BaseKerasClassifier):
     validation_fraction : float, default=0.1
         Share of the training data held out with ``early_stopping`` (of the
         distinct texts, when some texts repeat).
-    n_iter_no_change : int, default=3
-        Patience, in epochs, with ``early_stopping``.
-    metrics : list or None, default=None
-        Keras metrics to report during training.
+    {n_iter_no_change}
+    {metrics}
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training. For the built-in models they train
         the head (``callback.model`` is a model of the head's layers, fed the
         cached features); with callbacks, each training step is one call, so
         their batch hooks see every batch (without, Keras runs 32 steps a call).
-    shuffle : bool, default=True
-        Whether to reshuffle the training data every epoch.
-    run_eagerly : bool, default=False
-        Run Keras eagerly (for debugging).
-    warm_start : bool, default=False
-        Whether ``fit`` continues training the current model instead of
-        building a new one.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialization, shuffling, dropout and the validation
-        split. An int gives identical predictions for identical data on the
-        same machine.
-    verbose : int, default=0
-        Keras' training verbosity.
-    **kwargs : dict
-        Routed parameters, e.g. ``optimizer__beta_1=0.95``; see scikeras.
-
+    {shuffle}
+    {run_eagerly}
+    {warm_start}
+    {random_state}
+    {verbose}
+    {kwargs}
     Attributes
     ----------
     model_ : keras.Model
@@ -195,19 +154,8 @@ class KerasTextClassifier(BaseKerasClassifier):
         architectures it is two models composed: ``model_.get_layer("text_stage")``
         (the adapted ``TextVectorization`` layers and TF-IDF weighting; no
         trainable weights) and ``model_.get_layer("head")`` (the trainable part).
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_classes_ : int
-        The number of classes.
-    history_ : dict of list
-        Per-epoch Keras logs (``loss``, ``val_loss``...).
-    n_iter_ : int
-        The number of epochs trained.
-    best_epoch_ : int
-        With ``early_stopping``, the epoch whose weights were kept.
-    target_encoder_ : ClassifierLabelEncoder
-        scikeras' label encoder.
-
+    {class_attributes}
+    {training_attributes}
     See Also
     --------
     sklearn.model_selection.TunedThresholdClassifierCV : Tune the decision

@@ -14,15 +14,18 @@ from sklearn.utils.validation import validate_data
 
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from sklearn_imbal.keras._heads import LayerSeeds, output_layer
 from sklearn_imbal.keras._text_stage import SparseRows
 from sklearn_imbal.keras._training import groups_of_equal
+from sklearn_imbal.utils._docstring import fill_doc
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import RandomState
 
 __all__ = ["KerasVectorClassifier"]
 
+@fill_doc(**SHARED_PARAMETERS, **SHARED_ATTRIBUTES)
 class KerasVectorClassifier(BaseKerasClassifier):
     """A Keras MLP classifier on numeric features that streams scipy sparse rows.
 
@@ -51,54 +54,24 @@ class KerasVectorClassifier(BaseKerasClassifier):
     hidden_units : int or tuple of int, default=(64,)
         Widths of the hidden ReLU layers; an int is one layer, 0 or ``()`` none
         (an L2-regularized logistic regression).
+    activation : {"relu", "gelu", "tanh", "elu", "selu", "swish"}, default="relu"
+        Activation of the hidden layers.
     dropout : float, default=0.0
         Dropout rate after each hidden layer (never on the sparse input:
         Keras' dropout would densify it).
     l2 : float, default=1e-5
         L2 penalty on the Dense kernels.
-    loss : str, keras loss or None, default=None
-        None or ``"binary_crossentropy"``: cross-entropy (sparse categorical for
-        more than two classes). ``"focal"``: Keras' focal cross-entropy
-        (``loss__gamma``...). ``"soft_f1"``: one minus a differentiable F-beta
-        of each batch (``loss__beta``; binary only). ``"auc"``: a pairwise ROC
-        AUC surrogate (``loss__margin``; binary only). Or any Keras loss name,
-        class or instance, or a callable; see :mod:`sklearn_imbal.losses`.
-    optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
-        Parameters may be routed as ``optimizer__name``.
+    {loss}
+    {optimizer}
     learning_rate : float, default=0.001
         The optimizer's learning rate (ignored for an optimizer instance).
-    learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"``: the learning rate decays from ``learning_rate`` to 0 along a
-        half cosine over the ``epochs`` of a fit (Loshchilov and Hutter, SGDR,
-        ICLR 2017), so that every fit settles at the end of its run; models fitted
-        on different folds then put their scores on more similar scales, which
-        makes a tuned decision threshold transfer better (see the user guide's
-        workflow page). ``warm_start`` refits and ``partial_fit`` refuse it (they
-        would continue at the rate 0 the first fit ended with). Ignored for an
-        optimizer instance.
-    epochs : int, default=20
-        Training epochs (the most, with ``early_stopping``).
-    batch_size : int, default=64
-        Training batch size.
-    class_weight : dict, "balanced", "effective_number" or None, default=None
-        Weights per class, multiplied with ``sample_weight``. ``"balanced"``
-        weighs each class by ``n_samples / (n_classes * count)``.
-        ``"effective_number"``: by ``(1 - beta) / (1 - beta**count)`` (Cui et
-        al., CVPR 2019, with ``beta=class_weight_beta``), scaled so the mean
-        weight per sample is 1, like ``"balanced"``.
-    class_weight_beta : float in [0, 1), default=0.999
-        The ``beta`` of ``class_weight="effective_number"``: 0 weighs classes
-        equally, values near 1 approach ``"balanced"``.
-    batch_sampling : {"shuffle", "balanced"}, default="shuffle"
-        ``"shuffle"``: each epoch is every training sample once, in batches of
-        ``batch_size`` (reshuffled if ``shuffle``). ``"balanced"``: each epoch
-        is ``ceil(n_samples / batch_size)`` batches of exactly ``batch_size``
-        samples, each holding the classes in ``batch_class_ratio``; rare
-        classes are repeated and frequent ones subsampled, redrawn every epoch.
-    batch_class_ratio : float, dict or None, default=None
-        Class mix of ``"balanced"`` batches. None: equal shares (1:1). A float
-        ``r`` (binary): ``classes_[1] : classes_[0] = r : 1``. A dict: relative
-        shares by label.
+    {learning_rate_schedule}
+    {epochs}
+    {batch_size}
+    {class_weight}
+    {class_weight_beta}
+    {batch_sampling}
+    {batch_class_ratio}
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction`` of the training data, stop
         when its loss has not improved for ``n_iter_no_change`` epochs, and keep
@@ -108,48 +81,26 @@ class KerasVectorClassifier(BaseKerasClassifier):
     validation_fraction : float, default=0.1
         Share of the training data held out with ``early_stopping`` (of the
         distinct rows, when some rows repeat).
-    n_iter_no_change : int, default=3
-        Patience, in epochs, with ``early_stopping``.
-    metrics : list or None, default=None
-        Keras metrics to report during training.
+    {n_iter_no_change}
+    {metrics}
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training.
-    shuffle : bool, default=True
-        Whether to reshuffle the training data every epoch (``"shuffle"``
-        batch sampling).
-    run_eagerly : bool, default=False
-        Run Keras eagerly (for debugging).
-    warm_start : bool, default=False
-        Whether ``fit`` continues training the current model.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialization, batch order, dropout and the validation
-        split.
-    verbose : int, default=0
-        Keras' training verbosity.
-    **kwargs : dict
-        Routed parameters, e.g. ``optimizer__beta_1=0.95``, ``loss__gamma=3``.
-
+    {shuffle}
+    {run_eagerly}
+    {warm_start}
+    {random_state}
+    {verbose}
+    {kwargs}
     Attributes
     ----------
     model_ : keras.Model
         The fitted Keras model.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_classes_ : int
-        The number of classes.
+    {class_attributes}
     n_features_in_ : int
         The number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The column names, when ``fit`` got a DataFrame with string column names.
-    history_ : dict of list
-        Per-epoch Keras logs (``loss``, ``val_loss``...).
-    n_iter_ : int
-        The number of epochs trained.
-    best_epoch_ : int
-        With ``early_stopping``, the epoch whose weights were kept.
-    target_encoder_ : ClassifierLabelEncoder
-        scikeras' label encoder.
-
+    {training_attributes}
     See Also
     --------
     KerasTextClassifier : The same training on raw text, vectorized inside Keras.
