@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution
 
-from sklearn_imbal._compat import OVER_SAMPLING_STRATEGY_DOCSTRING, Interval, StrOptions
+from sklearn_imbal._compat import Interval, StrOptions
 from sklearn_imbal.sampling._base import _plain, _TextSamplerMixin
-from sklearn_imbal.sampling._docstrings import RANDOM_STATE, SHUFFLE
+from sklearn_imbal.sampling._docstrings import OVER_SAMPLING
 from sklearn_imbal.sampling._edits import (
     OPERATIONS,
     UNITS,
@@ -20,6 +19,7 @@ from sklearn_imbal.sampling._edits import (
     split_units,
     text_kind,
 )
+from sklearn_imbal.utils._docstring import fill_doc
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import RandomState, SamplingStrategy
@@ -132,11 +132,7 @@ class _TextEditor:
         return new_texts, sources
 
 
-@Substitution(
-    sampling_strategy=OVER_SAMPLING_STRATEGY_DOCSTRING,
-    random_state=RANDOM_STATE,
-    shuffle=SHUFFLE,
-)
+@fill_doc(**OVER_SAMPLING)
 class TextAugmentOverSampler(_TextSamplerMixin, BaseOverSampler):
     """Over-sample minority texts with edited copies instead of verbatim duplicates.
 
@@ -173,7 +169,7 @@ class TextAugmentOverSampler(_TextSamplerMixin, BaseOverSampler):
     edit_rate : float, default=0.1
         The strength of an edit: the share of a text's units it changes, at
         least one unit. 0.1 edits one word of a 10-word text.
-    unit : {{"auto", "word", "char"}}, default="auto"
+    unit : {"auto", "word", "char"}, default="auto"
         What the edits move: ``"word"``, whitespace-separated words;
         ``"char"``, user-perceived characters (an emoji with a skin tone, a flag
         or an accented letter stays whole). ``"auto"`` uses characters for
@@ -224,7 +220,7 @@ class TextAugmentOverSampler(_TextSamplerMixin, BaseOverSampler):
     ...          "Free entry: txt WIN to 80086 now", "sorry, running late",
     ...          "can you pick up milk?", "on my way"]
     >>> labels = [1, 0, 1, 0, 1, 0, 0, 0]
-    >>> sampler = TextAugmentOverSampler(sampling_strategy={{1: 8}}, random_state=0,
+    >>> sampler = TextAugmentOverSampler(sampling_strategy={1: 8}, random_state=0,
     ...                                  shuffle=False)
     >>> X_res, y_res = sampler.fit_resample(texts, labels)
     >>> for text in X_res[8:]:  # without shuffle, the generated texts come last

@@ -16,14 +16,10 @@ from imblearn.over_sampling import RandomOverSampler
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from imblearn.under_sampling.base import BaseUnderSampler
-from imblearn.utils import Substitution
 
-from sklearn_imbal._compat import (
-    OVER_SAMPLING_STRATEGY_DOCSTRING,
-    UNDER_SAMPLING_STRATEGY_DOCSTRING,
-)
 from sklearn_imbal.sampling._base import _TextSamplerMixin
-from sklearn_imbal.sampling._docstrings import RANDOM_STATE, SHUFFLE
+from sklearn_imbal.sampling._docstrings import OVER_SAMPLING, UNDER_SAMPLING
+from sklearn_imbal.utils._docstring import fill_doc
 
 if TYPE_CHECKING:
     from sklearn_imbal._typing import RandomState, SamplingStrategy
@@ -37,11 +33,7 @@ def _delegate_indices(sampler, y):
     return sampler.sample_indices_
 
 
-@Substitution(
-    sampling_strategy=OVER_SAMPLING_STRATEGY_DOCSTRING,
-    random_state=RANDOM_STATE,
-    shuffle=SHUFFLE,
-)
+@fill_doc(**OVER_SAMPLING)
 class TextRandomOverSampler(_TextSamplerMixin, BaseOverSampler):
     """Over-sample minority classes of raw text by duplicating random texts.
 
@@ -127,11 +119,7 @@ class TextRandomOverSampler(_TextSamplerMixin, BaseOverSampler):
         return texts[indices], indices, {}
 
 
-@Substitution(
-    sampling_strategy=UNDER_SAMPLING_STRATEGY_DOCSTRING,
-    random_state=RANDOM_STATE,
-    shuffle=SHUFFLE,
-)
+@fill_doc(**UNDER_SAMPLING)
 class TextRandomUnderSampler(_TextSamplerMixin, BaseUnderSampler):
     """Under-sample majority classes of raw text by dropping random texts.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-__all__ = ["fill_doc"]
+__all__ = ["entry_from_docstring", "fill_doc"]
 
 
 def fill_doc(**fragments):
@@ -56,3 +56,13 @@ def fill_doc(**fragments):
         return obj
 
     return decorate
+
+
+def entry_from_docstring(text):
+    """A parameter entry cut from a docstring, in :func:`fill_doc`'s form.
+
+    scikit-learn and imbalanced-learn keep shared entries as they appear in a
+    class docstring: the name line without its indentation, the description
+    indented by 8 spaces. This removes the 4 spaces of the class body.
+    """
+    return textwrap.dedent("    " + text.strip("\n"))
