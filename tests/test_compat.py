@@ -226,3 +226,37 @@ def test_joblib_dask_backend_auto_scatter_switch():
     assert "call_data_futures" in inspect.getsource(DaskDistributedBackend.start_call)
     backend = _compat.dask_backend_that_survives_worker_death()
     assert issubclass(backend, DaskDistributedBackend)
+
+
+# The rule itself --------------------------------------------------------------------------
+
+
+@pytest.mark.smoke
+def test_no_module_but_compat_imports_a_private_upstream_name():
+    import ast
+    import pathlib
+
+    import sklearn_imbal
+
+    upstream = {"sklearn", "imblearn", "scikeras", "keras", "tensorflow", "joblib",
+                "distributed", "dask"}
+    package = pathlib.Path(sklearn_imbal.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "_compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules, names = [node.module], [alias.name for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules, names = [alias.name for alias in node.names], []
+            else:
+                continue
+            for module in modules:
+                parts = module.split(".")
+                if parts[0] in upstream and (
+                    any(part.startswith("_") for part in parts)
+                    or any(name.startswith("_") for name in names)
+                ):
+                    found.append(f"{path.relative_to(package)}:{node.lineno} {module}")
+    assert not found, found
