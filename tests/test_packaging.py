@@ -234,3 +234,15 @@ def test_imports_without_tensorflow_until_needed():
                             cwd=ROOT if not INSTALLED_FROM else None)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == sklearn_imbal.__version__
+
+
+@pytest.mark.smoke
+def test_no_module_is_over_600_lines():
+    # A module that grows past this holds more than one idea: split it
+    # (docs/contributing.rst's package map says where each idea lives).
+    package = Path(sklearn_imbal.__file__).parent
+    lengths = {
+        str(path.relative_to(package)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in package.rglob("*.py")
+    }
+    assert not {name: n for name, n in lengths.items() if n > 600}
