@@ -28,7 +28,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-import sklearn_imbal.keras._persistence as keras_persistence
+import sklearn_imbal.keras._pickling as keras_pickling
 from sklearn_imbal import (
     KerasTextClassifier,
     KerasVectorClassifier,
@@ -175,7 +175,7 @@ def test_keras_model_exports_to_dot_keras_and_reloads(models, name, text_data, v
 # ------------------------------------------------------- other library versions
 def _saved_by_another_version(model, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr(keras_persistence, "__version__", "0.0.1")
+        patch.setattr(keras_pickling, "__version__", "0.0.1")
         return pickle.dumps(model)
 
 
