@@ -495,10 +495,26 @@ def test_progress_lines_and_estimate(tmp_path):
         "search: fit 1/3 done", "search: fit 2/3 done", "search: fit 3/3 done"]
     assert "left" in lines[0] and "left" not in lines[2]
     assert lines[3] == "search: refitting"
-    bar = io.StringIO()
+    bar = io.StringIO()  # not a terminal: rich writes the bar's last state once
     with SearchProgress(None, str(counter), bar, mode="bar"):
         pass
-    assert bar.getvalue().startswith("\rsearch [") and "elapsed" in bar.getvalue()
+    assert bar.getvalue().startswith("search ") and "elapsed" in bar.getvalue()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_is_redrawn_in_place_on_a_terminal(tmp_path):
+    counter = tmp_path / "fits"
+    terminal = _Terminal()
+    with SearchProgress(2, str(counter), terminal, mode="bar", after="refitting", poll=0.01):
+        counter.write_bytes(b"..")
+    drawn = terminal.getvalue()
+    assert drawn.count("\r") >= 2 and "search" in drawn  # one line, redrawn
+    last = drawn.rsplit("\r", 1)[-1]  # the state left on the line
+    assert "2/2 fits" in last and "refitting" in last
 
 
 # Slow: each starts two worker processes that import TensorFlow.
