@@ -173,8 +173,8 @@ def write_report(
     for name in dict.fromkeys(figures):
         figure = _draw(name, y_true, proba, threshold, pos_label, scoring, dpi)
         paths[name] = output_dir / f"{name}.png"
-        with atomic_path(paths[name]) as temporary:
-            figure.savefig(temporary, format="png")
+        with atomic_path(paths[name]) as temporary, open(temporary, "wb") as file:
+            figure.savefig(file, format="png")
     report = output_dir / "report.json"
     with atomic_path(report) as temporary:
         Path(temporary).write_text(text, encoding="utf-8")
