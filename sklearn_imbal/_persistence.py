@@ -1,15 +1,26 @@
-"""save_model and load_model: estimators to and from files, atomically and with clear errors.
+"""Persistence: estimators and their Keras networks to and from files, with clear errors.
 
-Two formats, chosen by the file name: ``.skops`` (:mod:`sklearn_imbal._skops`:
-loading runs no code from the file; the Keras models inside are ``.keras``
-archives loaded in Keras' safe mode) and anything else, a joblib pickle (load
-only files you trust). ``joblib`` and ``skops.io`` do the work. What these add is what goes
-wrong with model files in practice: a file cut short by a full disk or an
+The one home of model files. :func:`save_model` and :func:`load_model` (public
+as ``sklearn_imbal.save_model`` / ``sklearn_imbal.load_model``; the command
+line's model folder is written and read through them) choose the format by the
+file name: ``.skops`` (its backend is :mod:`sklearn_imbal._skops`: loading
+runs no code from the file; the Keras models inside are ``.keras`` archives
+loaded in Keras' safe mode) and anything else, a joblib pickle (load only
+files you trust). :func:`find_keras_model` finds the network inside a fitted
+pipeline or search, :func:`save_keras_model` exports it as ``.keras``
+atomically, and :func:`keras_model_bytes` gives the archive as bytes (what
+``.skops`` files and pickles of the Keras classifiers hold; the pickling
+protocol itself is :mod:`sklearn_imbal.keras._pickling`).
+
+``joblib`` and ``skops.io`` do the work. What these add is what goes wrong
+with model files in practice: a file cut short by a full disk or an
 interrupted copy, a ``.keras`` file or a CSV passed where a pickle belongs, a
-model saved by other library versions. ``save_model`` writes through a temporary
-file, so an interrupted save never leaves a truncated model behind.
+model saved by other library versions. Every file is written through
+:func:`~sklearn_imbal.utils._files.atomic_path`, so an interrupted save never
+leaves a truncated model behind.
 
-This module does not import TensorFlow (loading a Keras estimator does).
+This module does not import TensorFlow (loading a Keras estimator, and the
+Keras helpers, do).
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import lzma
 import os
 import pickle
 import struct
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -30,7 +42,8 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_imbal.exceptions import ModelFileError
 from sklearn_imbal.utils._files import atomic_path
 
-__all__ = ["SKOPS_SUFFIX", "load_model", "save_model"]
+__all__ = ["SKOPS_SUFFIX", "find_keras_model", "keras_model_bytes", "load_model",
+           "save_keras_model", "save_model"]
 
 #: The file suffix that makes :func:`save_model` write the safe ``.skops`` format.
 SKOPS_SUFFIX = ".skops"
@@ -94,6 +107,85 @@ def save_model(estimator: Any, path: str | os.PathLike[str]) -> Path:
     with atomic_path(path) as temporary:
         joblib.dump(estimator, temporary)
     return path
+
+
+def find_keras_model(estimator: Any) -> Any:
+    """The fitted ``keras.Model`` inside a (meta-)estimator or pipeline, or None.
+
+    Looks at ``model_``, then breadth first through ``estimator_``,
+    ``best_estimator_``, ``estimator`` and a pipeline's steps, so a search of a
+    threshold tuner of a pipeline ending in a Keras classifier finds the
+    classifier's network.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A fitted estimator, pipeline, meta-estimator or search.
+
+    Returns
+    -------
+    model : keras.Model or None
+        The first fitted Keras model found.
+    """
+    import keras
+
+    pending, seen = [estimator], set()
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(getattr(current, "model_", None), keras.Model):
+            return current.model_
+        for attribute in ("estimator_", "best_estimator_", "estimator"):
+            pending.append(getattr(current, attribute, None))
+        pending += [step for _, step in getattr(current, "steps", [])]
+    return None
+
+
+def save_keras_model(model: Any, path: str | os.PathLike[str]) -> Path:
+    """``keras.saving.save_model(model, path)``, atomically (it needs a ``.keras`` name).
+
+    Parameters
+    ----------
+    model : keras.Model
+        The network, e.g. :func:`find_keras_model`'s.
+    path : str or path-like
+        The ``.keras`` file to write.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The path written.
+    """
+    import keras
+
+    path = Path(path)
+    with atomic_path(path, suffix=".keras") as temporary:
+        keras.saving.save_model(model, temporary)
+    return path
+
+
+def keras_model_bytes(model: Any) -> bytes:
+    """A Keras model's native ``.keras`` archive, as bytes.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The network to serialize.
+
+    Returns
+    -------
+    payload : bytes
+        What ``keras.saving.load_model`` reads back once written to a
+        ``.keras`` file.
+    """
+    import keras
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        keras.saving.save_model(model, path)
+        return Path(path).read_bytes()
 
 
 def _corrupt(path, detail, size):

@@ -1,5 +1,12 @@
 """The ``.skops`` model format: loading runs no code from the file.
 
+The ``.skops`` backend of :mod:`sklearn_imbal._persistence`, reached through
+:func:`sklearn_imbal.save_model` and :func:`sklearn_imbal.load_model`. It keeps
+its own module because ``.skops`` files name :class:`KerasModelBytes` by its
+module path, ``sklearn_imbal._skops.KerasModelBytes``, and the allow-list
+accepts a name only where it is defined: moving the class would make every
+saved ``.skops`` file unloadable.
+
 A pickle is a program: loading one runs whatever its author wrote. A ``.skops``
 file (:mod:`skops.io`) is data: loading it builds only the types it names, and
 :func:`load_skops` builds nothing unless every type is on an allow-list
@@ -27,6 +34,7 @@ from typing import Any
 
 from sklearn.base import BaseEstimator
 
+from sklearn_imbal._persistence import keras_model_bytes
 from sklearn_imbal.exceptions import ModelFileError
 from sklearn_imbal.utils._files import atomic_path
 
@@ -53,15 +61,6 @@ class KerasModelBytes:
         self.payload = payload
 
 
-def _keras_bytes(model):
-    import keras
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        keras.saving.save_model(model, path)
-        return Path(path).read_bytes()
-
-
 def _walks_into(value):
     """Objects whose attributes may hold a Keras model: ours, estimators, their parts."""
     if isinstance(value, BaseEstimator):
@@ -85,7 +84,7 @@ def _detach(value, memo):
     memo[key] = value  # a cycle back to this object keeps the object
     result = value
     if isinstance(value, keras.Model):
-        result = KerasModelBytes(_keras_bytes(value))
+        result = KerasModelBytes(keras_model_bytes(value))
     elif type(value) in (list, tuple):
         items = [_detach(item, memo) for item in value]
         if any(new is not old for new, old in zip(items, value)):

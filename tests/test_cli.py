@@ -31,7 +31,7 @@ from sklearn.model_selection import GridSearchCV
 import sklearn_imbal
 from sklearn_imbal.cli import main
 from sklearn_imbal.cli._data import LabelledTexts, load_labelled
-from sklearn_imbal.cli._model import load_model, save_model
+from sklearn_imbal.cli._model import load_model_folder, save_model_folder
 from sklearn_imbal.cli._progress import FitCounter, SearchProgress
 from sklearn_imbal.cli._train import BASELINES
 from sklearn_imbal.report import FIGURES
@@ -163,7 +163,7 @@ def test_predict_lines_file_gives_labels_at_the_tuned_threshold(trained, data_di
     rows = read_predictions(out)
     assert [row["text"] for row in rows] == ["free prize cash claim now",
                                              "see you at lunch mum"]  # blank line skipped
-    model = load_model(output)
+    model = load_model_folder(output)
     proba = model.estimator.predict_proba([row["text"] for row in rows])[:, 1]
     np.testing.assert_allclose([float(row["probability"]) for row in rows], proba)
     expected = np.where(proba >= model.threshold, "spam", "ham")
@@ -236,7 +236,7 @@ def test_evaluate_uses_the_recorded_positive_label(trained, data_dir, tmp_path):
     report = json.loads((destination / "report.json").read_text())
     assert report["summary"]["pos_label"] == "spam"
     assert report["summary"]["n_samples"] == 240
-    assert report["summary"]["threshold"] == load_model(output).threshold
+    assert report["summary"]["threshold"] == load_model_folder(output).threshold
     assert report["metadata"]["command"] == "evaluate"
     for name in FIGURES:
         assert (destination / f"{name}.png").read_bytes().startswith(PNG_SIGNATURE)
@@ -381,14 +381,14 @@ def test_corrupt_model_files(trained, tmp_path):
 
 def test_a_folder_holding_a_pickle_still_loads(trained, data_dir, tmp_path):
     """Folders that earlier versions wrote (model.joblib); model.skops wins over it."""
-    estimator = load_model(trained[0]).estimator
+    estimator = load_model_folder(trained[0]).estimator
     joblib.dump(estimator, tmp_path / "model.joblib")
     code, out, err = run(["predict", "--model", tmp_path, data_dir / "new.txt"])
     assert code == 0, err
     assert len(read_predictions(out)) == 2
-    assert load_model(tmp_path).path.name == "model.joblib"
+    assert load_model_folder(tmp_path).path.name == "model.joblib"
     (tmp_path / "model.skops").write_bytes((trained[0] / "model.skops").read_bytes())
-    assert load_model(tmp_path).path.name == "model.skops"
+    assert load_model_folder(tmp_path).path.name == "model.skops"
 
 
 @pytest.mark.smoke
@@ -432,12 +432,12 @@ def test_ctrl_c_during_the_search_leaves_no_files(monkeypatch, tmp_path):
 
 def test_model_of_another_version_loads_with_one_warning_line(trained, data_dir,
                                                               monkeypatch, tmp_path):
-    import sklearn_imbal.keras._persistence as keras_persistence
+    import sklearn_imbal.keras._pickling as keras_pickling
 
-    estimator = load_model(trained[0]).estimator
+    estimator = load_model_folder(trained[0]).estimator
     with monkeypatch.context() as patch:
-        patch.setattr(keras_persistence, "__version__", "0.0.1")
-        save_model(estimator, tmp_path, {})
+        patch.setattr(keras_pickling, "__version__", "0.0.1")
+        save_model_folder(estimator, tmp_path, {})
     code, out, err = run(["predict", "--model", tmp_path, data_dir / "new.txt"])
     assert code == 0 and len(read_predictions(out)) == 2
     assert re.search(r"^sklearn-imbal: warning: .*saved with sklearn_imbal 0\.0\.1", err,
@@ -448,7 +448,7 @@ def test_model_of_another_version_loads_with_one_warning_line(trained, data_dir,
 def test_interrupted_model_save_leaves_no_partial_file(trained, monkeypatch, tmp_path):
     import keras
 
-    estimator = load_model(trained[0]).estimator
+    estimator = load_model_folder(trained[0]).estimator
     save = keras.saving.save_model
 
     def save_half_then_interrupt(model, path, *args, **kwargs):
@@ -459,10 +459,10 @@ def test_interrupted_model_save_leaves_no_partial_file(trained, monkeypatch, tmp
 
     monkeypatch.setattr(keras.saving, "save_model", save_half_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        save_model(estimator, tmp_path, {})
+        save_model_folder(estimator, tmp_path, {})
     # model.skops was complete before the Keras export began; nothing else exists.
     assert [path.name for path in tmp_path.iterdir()] == ["model.skops"]
-    assert load_model(tmp_path).threshold == estimator.best_threshold_
+    assert load_model_folder(tmp_path).threshold == estimator.best_threshold_
 
 
 # ------------------------------------------------------------------ progress
@@ -495,10 +495,26 @@ def test_progress_lines_and_estimate(tmp_path):
         "search: fit 1/3 done", "search: fit 2/3 done", "search: fit 3/3 done"]
     assert "left" in lines[0] and "left" not in lines[2]
     assert lines[3] == "search: refitting"
-    bar = io.StringIO()
+    bar = io.StringIO()  # not a terminal: rich writes the bar's last state once
     with SearchProgress(None, str(counter), bar, mode="bar"):
         pass
-    assert bar.getvalue().startswith("\rsearch [") and "elapsed" in bar.getvalue()
+    assert bar.getvalue().startswith("search ") and "elapsed" in bar.getvalue()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_is_redrawn_in_place_on_a_terminal(tmp_path):
+    counter = tmp_path / "fits"
+    terminal = _Terminal()
+    with SearchProgress(2, str(counter), terminal, mode="bar", after="refitting", poll=0.01):
+        counter.write_bytes(b"..")
+    drawn = terminal.getvalue()
+    assert drawn.count("\r") >= 2 and "search" in drawn  # one line, redrawn
+    last = drawn.rsplit("\r", 1)[-1]  # the state left on the line
+    assert "2/2 fits" in last and "refitting" in last
 
 
 # Slow: each starts two worker processes that import TensorFlow.

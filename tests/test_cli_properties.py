@@ -194,15 +194,15 @@ def scratch(tmp_path_factory):
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     """A saved binary text classifier (the TF-IDF baseline), as ``train`` writes one."""
-    from sklearn_imbal.cli._model import save_model
+    from sklearn_imbal.cli._model import save_model_folder
     from sklearn_imbal.cli._train import _baseline
 
     texts, y = make_texts(n_samples=120, minority=0.3, seed=1)
     args = type("Args", (), {"threshold_scoring": "f1", "random_state": 0})()
     estimator = _baseline(args, "word_logreg").fit(texts, y)
     folder = tmp_path_factory.mktemp("property_model")
-    save_model(estimator, folder, {"labels": ["ham", "spam"], "positive_label": "spam",
-                                   "threshold": float(estimator.best_threshold_)})
+    save_model_folder(estimator, folder, {"labels": ["ham", "spam"], "positive_label": "spam",
+                                          "threshold": float(estimator.best_threshold_)})
     return folder
 
 

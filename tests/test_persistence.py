@@ -28,7 +28,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-import sklearn_imbal.keras._persistence as keras_persistence
+import sklearn_imbal.keras._pickling as keras_pickling
 from sklearn_imbal import (
     KerasTextClassifier,
     KerasVectorClassifier,
@@ -169,13 +169,14 @@ def test_keras_model_exports_to_dot_keras_and_reloads(models, name, text_data, v
     # Eager Keras call against the traced prediction function: other kernels.
     assert_float32_close(reloaded(batch).numpy()[:, 0], model.predict_proba(X[:50])[:, 1])
     if name == "text-bag":
-        assert any(type(layer).__name__ == "MaskedMean" for layer in reloaded.get_layer("head").layers)
+        head = reloaded.get_layer("head")
+        assert any(type(layer).__name__ == "MaskedMean" for layer in head.layers)
 
 
 # ------------------------------------------------------- other library versions
 def _saved_by_another_version(model, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr(keras_persistence, "__version__", "0.0.1")
+        patch.setattr(keras_pickling, "__version__", "0.0.1")
         return pickle.dumps(model)
 
 
@@ -194,6 +195,15 @@ def test_a_model_from_another_version_warns_wherever_it_sits(models, name, text_
     X, _ = text_data
     np.testing.assert_array_equal(restored.predict_proba(X[:20]),
                                   models[name].predict_proba(X[:20]))
+
+
+def test_pickles_naming_the_old_keras_pickling_module_load():
+    # keras/_pickling.py was keras/_persistence.py; pickles written then name that.
+    payload = pickle.dumps(keras_pickling._SavedKerasModel(b"payload"), protocol=0)
+    old = payload.replace(b"sklearn_imbal.keras._pickling", b"sklearn_imbal.keras._persistence")
+    assert old != payload
+    restored = pickle.loads(old)
+    assert type(restored) is keras_pickling._SavedKerasModel and restored.payload == b"payload"
 
 
 def test_a_model_of_the_same_version_loads_silently(models):

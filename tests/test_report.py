@@ -371,6 +371,13 @@ def test_docstring_examples(module):
     assert result.attempted > 0 and result.failed == 0
 
 
+def test_atomic_write_docstring_example():
+    import sklearn_imbal.utils._files as files  # where atomic_write is defined
+
+    result = doctest.testmod(files, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_public_names_are_exported():
     assert all(hasattr(report, name) for name in report.__all__)
     assert "write_report" in report.__all__ and "atomic_write" in report.__all__

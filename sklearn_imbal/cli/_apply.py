@@ -20,7 +20,8 @@ from sklearn_imbal.cli._common import (
 )
 from sklearn_imbal.cli._data import load_labelled, load_texts
 from sklearn_imbal.cli._errors import EXIT_OK, UsageError
-from sklearn_imbal.cli._model import LoadedModel, load_model
+from sklearn_imbal.cli._model import LoadedModel, load_model_folder
+from sklearn_imbal.utils._files import atomic_path
 
 __all__ = ["run_evaluate", "run_predict"]
 
@@ -28,7 +29,7 @@ __all__ = ["run_evaluate", "run_predict"]
 def _load(path, debug):
     """The model (TensorFlow loads here, its start-up lines hidden)."""
     import_tensorflow_quietly(debug)
-    return load_model(path)
+    return load_model_folder(path)
 
 
 def _positive_column(model: LoadedModel, positive: Any) -> int:
@@ -66,8 +67,6 @@ def _render(texts, labels, proba, *, fmt, with_text):
 
 def run_predict(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     """The ``predict`` command; returns the exit code."""
-    from sklearn_imbal.report import atomic_write
-
     if args.output is not None:
         output = Path(args.output)
         if output.is_dir():
@@ -85,7 +84,8 @@ def run_predict(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        atomic_write(args.output, lambda file: file.write(text.encode("utf-8")))
+        with atomic_path(args.output) as temporary:
+            Path(temporary).write_text(text, encoding="utf-8")
         print(f"wrote {len(texts):,} predictions to {args.output}", file=sys.stderr)
     return EXIT_OK
 

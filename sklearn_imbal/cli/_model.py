@@ -1,4 +1,8 @@
-"""Saved models: ``model.skops``, the Keras network as ``model.keras``, and ``model.json``.
+"""The command's model folder: ``model.skops``, the network as ``model.keras``, ``model.json``.
+
+The folder layout and its checks are the command's; every model file in it is
+written and read by :mod:`sklearn_imbal._persistence`, the library's one
+implementation (nothing here dumps or unpickles by itself).
 
 ``model.skops`` is the whole fitted estimator, written by
 :func:`sklearn_imbal.save_model` in the format whose loading runs no code from
@@ -23,12 +27,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sklearn_imbal._persistence import (
+    find_keras_model,
+    load_model,
+    save_keras_model,
+    save_model,
+)
 from sklearn_imbal.cli._errors import UsageError
-from sklearn_imbal.report import atomic_write, to_jsonable
+from sklearn_imbal.report import to_jsonable
 from sklearn_imbal.utils._files import atomic_path
 
-__all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "PICKLE_FILE", "LoadedModel", "load_model",
-           "save_model"]
+__all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "PICKLE_FILE", "LoadedModel",
+           "load_model_folder", "save_model_folder"]
 
 MODEL_FILE = "model.skops"
 #: The pickle earlier versions wrote; loaded from a folder without ``model.skops``.
@@ -38,48 +48,21 @@ META_FILE = "model.json"
 _FORMAT = "sklearn-imbal model"
 
 
-def find_keras_model(estimator: Any) -> Any:
-    """The fitted ``keras.Model`` inside a (meta-)estimator or pipeline, or None."""
-    import keras
-
-    pending, seen = [estimator], set()
-    while pending:
-        current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(getattr(current, "model_", None), keras.Model):
-            return current.model_
-        for attribute in ("estimator_", "best_estimator_", "estimator"):
-            pending.append(getattr(current, attribute, None))
-        pending += [step for _, step in getattr(current, "steps", [])]
-    return None
-
-
-def _save_keras(model, path):
-    """``keras.saving.save_model`` to ``path``, atomically (it needs a ``.keras`` name)."""
-    import keras
-
-    with atomic_path(path, suffix=".keras") as temporary:
-        keras.saving.save_model(model, temporary)
-
-
-def save_model(estimator: Any, folder: Path, metadata: dict[str, Any]) -> dict[str, Path]:
+def save_model_folder(estimator: Any, folder: Path,
+                      metadata: dict[str, Any]) -> dict[str, Path]:
     """Write ``model.skops``, ``model.keras`` (if a Keras network is inside) and ``model.json``.
 
-    Each file is written atomically (by :func:`sklearn_imbal.save_model`);
-    ``model.json`` comes last, so its presence means the model files it
-    describes are complete.
+    The model files are written by :mod:`sklearn_imbal._persistence`
+    (:func:`~sklearn_imbal.save_model`, :func:`save_keras_model`), each
+    atomically; ``model.json`` comes last, so its presence means the model
+    files it describes are complete.
     """
-    from sklearn_imbal import save_model as save_estimator
-
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {"model": save_estimator(estimator, folder / MODEL_FILE)}
+    paths = {"model": save_model(estimator, folder / MODEL_FILE)}
     digest = hashlib.sha256(paths["model"].read_bytes()).hexdigest()
     network = find_keras_model(estimator)
     if network is not None:
-        paths["keras"] = folder / KERAS_FILE
-        _save_keras(network, paths["keras"])
+        paths["keras"] = save_keras_model(network, folder / KERAS_FILE)
     document = to_jsonable({
         "format": _FORMAT,
         "model_file": MODEL_FILE,
@@ -88,14 +71,15 @@ def save_model(estimator: Any, folder: Path, metadata: dict[str, Any]) -> dict[s
         **metadata,
     })
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"
-    paths["metadata"] = atomic_write(folder / META_FILE,
-                                     lambda file: file.write(text.encode("utf-8")))
+    paths["metadata"] = folder / META_FILE
+    with atomic_path(paths["metadata"]) as temporary:
+        Path(temporary).write_text(text, encoding="utf-8")
     return paths
 
 
 @dataclass
 class LoadedModel:
-    """A model read by :func:`load_model`."""
+    """A model read by :func:`load_model_folder`."""
 
     estimator: Any
     path: Path
@@ -165,13 +149,12 @@ def _unpickle(path):
     """``sklearn_imbal.load_model(path)``, its errors and version warnings told as the command's."""
     from sklearn.exceptions import NotFittedError
 
-    from sklearn_imbal import load_model as load_estimator
     from sklearn_imbal.exceptions import ModelFileError, ModelVersionWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ModelVersionWarning)
         try:
-            estimator = load_estimator(path)
+            estimator = load_model(path)
         except (ModelFileError, NotFittedError, FileNotFoundError) as exc:
             raise UsageError(str(exc)) from exc
     for warning in caught:
@@ -183,7 +166,7 @@ def _unpickle(path):
     return estimator
 
 
-def load_model(path: str | os.PathLike[str]) -> LoadedModel:
+def load_model_folder(path: str | os.PathLike[str]) -> LoadedModel:
     """Load ``model.skops`` or ``model.joblib`` (or their folder), checking it is a text classifier.
 
     A folder's ``model.skops`` is preferred to its ``model.joblib``.

@@ -18,6 +18,11 @@ call; a thread in this process polls the file's size. Why this channel:
 
 With ``n_jobs=1`` the count is exact: the scorer runs before the next fit
 starts. A fit that raises (scored by ``error_score``) is not counted.
+
+:class:`SearchProgress` reads the count and says it: on a terminal as a bar
+that :mod:`rich.progress` draws (rich redraws the line in place, fits it to the
+terminal's width and hides the cursor meanwhile), elsewhere as one plain line
+per finished fit. The words beside the bar are the same as those lines'.
 """
 
 from __future__ import annotations
@@ -72,8 +77,9 @@ class SearchProgress:
     stream : text file
         Where to write (standard error).
     mode : {"bar", "lines", "off"}
-        ``"bar"``: one line redrawn in place (a terminal). ``"lines"``: a line
-        per finished fit (logs, pipes). ``"off"``: nothing.
+        ``"bar"``: a :mod:`rich.progress` bar, redrawn in place on a terminal
+        (on a stream rich does not take for one, its last state, once).
+        ``"lines"``: a line per finished fit (logs, pipes). ``"off"``: nothing.
     after : str
         What the search does once all fits are done (the refit), said then.
     """
@@ -90,7 +96,8 @@ class SearchProgress:
         self._thread: threading.Thread | None = None
         self._shown = 0
         self._start = 0.0
-        self._width = 0
+        self._bar: Any = None  # the rich Progress while mode == "bar"
+        self._task: Any = None
 
     def count(self) -> int:
         """Fits finished so far."""
@@ -113,14 +120,23 @@ class SearchProgress:
                 else "")
         return f"{done}/{self.total} fits, {format_duration(elapsed)} elapsed{tail}"
 
+    def _start_bar(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        # Our thread polls the count and refreshes; rich only draws. Standard
+        # output and error are left alone, as without a bar.
+        self._bar = Progress(
+            TextColumn("search"), BarColumn(bar_width=24), TextColumn("{task.fields[status]}"),
+            console=Console(file=self.stream), auto_refresh=False,
+            redirect_stdout=False, redirect_stderr=False,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task("search", total=self.total, status="")
+
     def _draw_bar(self, done, elapsed):
-        width = 24
-        filled = 0 if not self.total else min(width, width * done // self.total)
-        line = f"search [{'#' * filled}{'.' * (width - filled)}] {self._status(done, elapsed)}"
-        padding = " " * max(0, self._width - len(line))
-        self._width = len(line)
-        self.stream.write("\r" + line + padding)
-        self.stream.flush()
+        self._bar.update(self._task, completed=done, status=self._status(done, elapsed))
+        self._bar.refresh()
 
     def _update(self, final=False):
         done = self.count() if self.total is not None else 0
@@ -144,6 +160,8 @@ class SearchProgress:
 
     def __enter__(self) -> SearchProgress:
         self._start = time.monotonic()
+        if self.mode == "bar":
+            self._start_bar()
         if self.mode != "off":
             self._update()
             self._thread = threading.Thread(target=self._run, name="sklearn-imbal-progress",
@@ -156,6 +174,6 @@ class SearchProgress:
         if self._thread is not None:
             self._thread.join()
             self._update(final=True)
-            if self.mode == "bar":
-                self.stream.write("\n")
-                self.stream.flush()
+        if self._bar is not None:
+            self._bar.stop()  # the last state stays on its line; the cursor is shown again
+            self._bar = None

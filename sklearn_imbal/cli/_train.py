@@ -23,7 +23,7 @@ from sklearn_imbal.cli._common import (
 )
 from sklearn_imbal.cli._data import LabelledTexts, load_labelled
 from sklearn_imbal.cli._errors import EXIT_OK, UsageError, user_errors
-from sklearn_imbal.cli._model import save_model
+from sklearn_imbal.cli._model import save_model_folder
 from sklearn_imbal.cli._progress import FitCounter, SearchProgress, format_duration
 
 __all__ = ["run_demo", "run_train"]
@@ -342,7 +342,7 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                  "random_state": args.random_state, "n_train": len(y_train),
                  "n_test": len(y_test), "n_test_positive": int(y_test.sum())}
     say(f"writing: {output}/")
-    files = save_model(model, output, {
+    files = save_model_folder(model, output, {
         "labels": data.labels, "positive_label": positive, "threshold": threshold,
         "threshold_scoring": args.threshold_scoring, "data_sha256": described["sha256"],
         "sklearn_imbal_version": __version__,

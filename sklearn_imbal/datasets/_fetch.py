@@ -100,10 +100,8 @@ def _download_member(path):
     # Write to a unique temporary file in the cache folder, then rename it into
     # place: os.replace is atomic on one filesystem, so readers (and concurrent
     # fetches) see either no file or the whole verified file.
-    with atomic_path(path, suffix=".part") as temporary, open(temporary, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
+    with atomic_path(path, suffix=".part") as temporary:
+        Path(temporary).write_bytes(data)
     return data
 
 

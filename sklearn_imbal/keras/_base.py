@@ -7,7 +7,7 @@ with scikit-learn >= 1.6: tags, input validation, a training loop that streams
 ``tf.data`` batches, a stratified early-stopping split, a fast predict path that
 skips ``Model.predict`` (:mod:`~sklearn_imbal.keras._predict`), typo-proof routed
 parameters (:mod:`~sklearn_imbal.keras._params`) and pickling that does not depend
-on scikeras patching Keras (:mod:`~sklearn_imbal.keras._persistence`); the
+on scikeras patching Keras (:mod:`~sklearn_imbal.keras._pickling`); the
 early-stopping split and divergence checks are in :mod:`~sklearn_imbal.keras._training`.
 
 Subclasses implement the four abstract, input-specific hooks (``_validate_X``,
@@ -60,10 +60,10 @@ from sklearn_imbal.keras._imbalance import (
     shuffled_index_batches,
 )
 from sklearn_imbal.keras._params import RoutedParamsMixin, call_model_builder
-from sklearn_imbal.keras._persistence import (  # _SavedKerasModel: models pickled
-    KerasPicklingMixin,  # before persistence had its own module name the class here
-    _SavedKerasModel,  # noqa: F401
-)
+
+# _SavedKerasModel: models pickled before pickling had its own module name the
+# class sklearn_imbal.keras._base._SavedKerasModel.
+from sklearn_imbal.keras._pickling import KerasPicklingMixin, _SavedKerasModel  # noqa: F401
 from sklearn_imbal.keras._predict import FastPredictMixin
 from sklearn_imbal.keras._training import (
     divergence,

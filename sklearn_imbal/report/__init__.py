@@ -20,7 +20,8 @@ from sklearn_imbal.report._summary import (
     format_summary,
     to_jsonable,
 )
-from sklearn_imbal.report._write import FIGURES, atomic_write, write_report
+from sklearn_imbal.report._write import FIGURES, write_report
+from sklearn_imbal.utils._files import atomic_write
 
 __all__ = [
     "FIGURES",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from sklearn.metrics import get_scorer
 
@@ -30,38 +29,6 @@ __all__ = ["FIGURES", "write_report"]
 
 #: Figure names :func:`write_report` can write, each to ``<name>.png``.
 FIGURES = ("precision_recall", "threshold", "roc", "confusion_matrix")
-
-
-def _save_png(figure: Any, file: BinaryIO) -> None:
-    figure.savefig(file, format="png")
-
-
-def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> Path:
-    """Write a file so that it is either complete or absent, never partial.
-
-    ``write(file)`` fills a temporary file in the destination's folder, which
-    then replaces ``path`` in one ``os.replace`` (atomic on POSIX and Windows
-    within a file system). If ``write`` raises, the temporary file is removed
-    and an existing ``path`` keeps its old content.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The destination file; its folder must exist.
-    write : callable
-        ``write(binary_file)``; called once.
-
-    Returns
-    -------
-    path : pathlib.Path
-        The destination.
-    """
-    path = Path(path)
-    with atomic_path(path) as temporary, open(temporary, "wb") as file:
-        write(file)
-        file.flush()
-        os.fsync(file.fileno())
-    return path
 
 
 def _new_figure(figsize, dpi):
@@ -205,7 +172,10 @@ def write_report(
     paths = {}
     for name in dict.fromkeys(figures):
         figure = _draw(name, y_true, proba, threshold, pos_label, scoring, dpi)
-        paths[name] = atomic_write(output_dir / f"{name}.png",
-                                   functools.partial(_save_png, figure))
-    return {"report": atomic_write(output_dir / "report.json",
-                                   lambda file: file.write(text.encode("utf-8"))), **paths}
+        paths[name] = output_dir / f"{name}.png"
+        with atomic_path(paths[name]) as temporary, open(temporary, "wb") as file:
+            figure.savefig(file, format="png")
+    report = output_dir / "report.json"
+    with atomic_path(report) as temporary:
+        Path(temporary).write_text(text, encoding="utf-8")
+    return {"report": report, **paths}

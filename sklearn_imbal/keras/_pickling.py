@@ -1,5 +1,9 @@
 """Pickling of the Keras classifiers: the network travels as ``.keras`` bytes.
 
+The pickle protocol (``__getstate__``/``__setstate__``) that ``pickle``,
+``joblib`` and :func:`sklearn_imbal.save_model` (for joblib files) go through;
+model files themselves are :mod:`sklearn_imbal._persistence`'s.
+
 scikeras pickles a model by patching Keras' own pickling, which depends on the
 Keras version; the native ``.keras`` format is the one Keras promises to load.
 A version stamp travels with the state so that loading a model saved by another
@@ -15,6 +19,7 @@ import warnings
 
 import keras
 
+from sklearn_imbal._persistence import keras_model_bytes
 from sklearn_imbal._version import __version__
 from sklearn_imbal.exceptions import ModelFileError, ModelVersionWarning
 
@@ -35,11 +40,7 @@ class _SavedKerasModel:
 
     @classmethod
     def from_model(cls, model):
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "model.keras")
-            keras.saving.save_model(model, path)
-            with open(path, "rb") as handle:
-                return cls(handle.read())
+        return cls(keras_model_bytes(model))
 
     def load(self, owner="estimator"):
         with tempfile.TemporaryDirectory() as folder:
