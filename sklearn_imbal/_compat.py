@@ -75,7 +75,6 @@ __all__ = [
     "_safe_indexing",
     "classifier_tags",
     "dask_backend_that_survives_worker_death",
-    "keras_trains_partial_executions",
     "sampler_sampling_type",
     "scorer_response_method",
     "scorer_score_func",
@@ -205,24 +204,6 @@ def dask_backend_that_survives_worker_death() -> type:
             super().stop_call()
 
     return SurvivingDaskBackend
-
-
-def keras_trains_partial_executions() -> bool:
-    """Whether Keras trains every batch when ``steps_per_execution`` > 1.
-
-    Why: from Keras 3.7 the compiled multi-step function stops at the end of the
-    data (``get_next_as_optional``), so an epoch whose batch count is not a
-    multiple of ``steps_per_execution`` still trains its last batches. Before
-    3.7 the loop called ``next`` a fixed number of times: the last, partial group
-    of steps raised ``OutOfRangeError``, which ``fit`` caught with a warning
-    ("Your input ran out of data"), so those batches were silently never trained
-    (every epoch), and an epoch with fewer batches than ``steps_per_execution``
-    left ``fit`` without logs (a ``TypeError`` in Keras 3.3 to 3.6).
-    """
-    import keras
-
-    major, minor = (int(part) for part in keras.__version__.split(".")[:2])
-    return (major, minor) >= (3, 7)
 
 
 def text_vectorization_tokens(layer, texts):

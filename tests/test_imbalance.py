@@ -137,32 +137,29 @@ def test_balanced_batches_follow_the_ratio():
         np.testing.assert_array_equal(np.bincount(codes[batch], minlength=3), [6, 3, 3])
 
 
-def _training_dataset(clf, X, y, indices=None):
-    """The estimator's training dataset, with each row's weight set to its number + 1."""
+def _epoch_orders(clf, y, indices=None):
+    """The estimator's training rows of each epoch (an endless iterator), as ``fit`` trains."""
     indices = np.arange(len(y)) if indices is None else indices
     y_encoded = np.asarray(clf.target_encoder_.transform(y), dtype=np.float32)
-    return clf._make_dataset(
-        clf._to_tensor(clf._validate_X(X, reset=False)), y_encoded,
-        np.arange(1, len(y) + 1, dtype=np.float64), indices,
-        batch_size=clf.batch_size, shuffle=True, sampling=clf.batch_sampling,
-    )
+    return clf._epoch_orders(y_encoded, indices, batch_size=clf.batch_size)
 
 
-def _epoch(dataset):
-    """One pass over a training dataset (one epoch), as row numbers per batch."""
-    return [np.asarray(weights).astype(int) - 1 for _, _, weights in dataset]
+def _epoch(orders, batch_size):
+    """The next epoch, as row numbers per batch."""
+    order = np.asarray(next(orders))
+    return [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
 
 
 def _index_batches(clf, X, y, indices=None):
-    return _epoch(_training_dataset(clf, X, y, indices))
+    return _epoch(_epoch_orders(clf, y, indices), clf.batch_size)
 
 
 def test_balanced_batches_are_redrawn_every_epoch_and_seeded():
     X, y = _imbalanced(n_samples=200, n_positive=20)
     clf = KerasVectorClassifier(hidden_units=0, batch_size=16, batch_sampling="balanced",
                                 random_state=0).initialize(X, y)
-    dataset = _training_dataset(clf, X, y)  # Keras iterates it once per epoch
-    first, second = _epoch(dataset), _epoch(dataset)
+    orders = _epoch_orders(clf, y)
+    first, second = _epoch(orders, 16), _epoch(orders, 16)
 
     def majority(epoch):
         rows = np.concatenate(epoch)

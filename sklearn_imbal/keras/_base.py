@@ -50,7 +50,6 @@ from sklearn_imbal._compat import (
     StrOptions,
     _fit_context,
     classifier_tags,
-    keras_trains_partial_executions,
 )
 from sklearn_imbal.exceptions import TrainingDivergedError
 from sklearn_imbal.keras._imbalance import (
@@ -67,9 +66,9 @@ from sklearn_imbal.keras._pickling import KerasPicklingMixin, _SavedKerasModel  
 from sklearn_imbal.keras._predict import FastPredictMixin
 from sklearn_imbal.keras._training import (
     divergence,
+    epoch_orders,
     extended_history,
     fit_epochs,
-    gathered_batches,
     seed_of,
     validation_split,
 )
@@ -86,10 +85,6 @@ if TYPE_CHECKING:
     from sklearn_imbal._typing import ArrayLike, Labels, SampleWeight
 
 __all__ = ["BaseKerasClassifier"]
-
-# Training steps per call of Keras' step function, without user callbacks.
-_STEPS_PER_EXECUTION = 32
-
 
 class BaseKerasClassifier(
     LegacyTagsFor16,
@@ -224,7 +219,6 @@ class BaseKerasClassifier(
             "run_eagerly": self.run_eagerly,
             # String tensors cannot be XLA-compiled; "auto" would try on some setups.
             "jit_compile": False,
-            "steps_per_execution": self._steps_per_execution(),
         }
         kwargs.update(self._routed("compile"))
         return kwargs
@@ -245,19 +239,6 @@ class BaseKerasClassifier(
                 f"Invalid optimizer parameters {sorted(params)} for "
                 f"{optimizer.__name__}: {exc}"
             ) from None
-
-    def _steps_per_execution(self):
-        """Training steps per call of Keras' compiled step function.
-
-        Several: a step of a small head costs less than the call. A user's
-        callbacks get every batch's events, so with callbacks it is one step per
-        call; so it is on Keras < 3.7, which would skip the last batches of each
-        epoch (see :func:`~sklearn_imbal._compat.keras_trains_partial_executions`).
-        ``compile__steps_per_execution`` overrides all three.
-        """
-        several = not self.callbacks and keras_trains_partial_executions()
-        default = _STEPS_PER_EXECUTION if several else 1
-        return self._routed("compile").get("steps_per_execution", default)
 
     def _learning_rate(self, decay_steps):
         """``learning_rate``, or its cosine schedule over ``decay_steps`` training steps."""
@@ -490,28 +471,26 @@ class BaseKerasClassifier(
         )
         return model, None
 
-    def _make_dataset(self, x, y, sample_weight, indices, *, batch_size, shuffle,
-                      sampling="shuffle"):
-        """A ``tf.data`` pipeline of (x, y, weight) batches, gathered by index.
+    def _epoch_orders(self, y, indices, *, batch_size):
+        """Each epoch's training rows in order: an endless iterator (see ``fit_epochs``).
 
-        The index stream is what ``batch_sampling`` changes: shuffled batches
-        of every index once per epoch, or ``"balanced"`` batches that draw the
+        What ``batch_sampling`` changes: every index once per epoch, reshuffled
+        every epoch if ``shuffle``, or ``"balanced"`` batches that draw the
         classes in ``batch_class_ratio`` (``ceil(len(indices) / batch_size)``
         full batches per epoch, redrawn every epoch). Both are seeded from
         ``random_state``.
         """
-        if sampling == "balanced":
-            codes = self._class_codes(y[indices])
-            shares = class_shares(self.batch_class_ratio, self.classes_)
+        if self.batch_sampling == "balanced":
             batches = balanced_index_batches(
-                np.asarray(indices), codes, shares, batch_size=batch_size,
+                np.asarray(indices), self._class_codes(y[indices]),
+                class_shares(self.batch_class_ratio, self.classes_), batch_size=batch_size,
                 seed=self._sub_seed(3),
             )
-        else:
-            batches = shuffled_index_batches(
-                indices, batch_size=batch_size, shuffle=shuffle, seed=self._sub_seed(2)
-            )
-        return gathered_batches(batches, lambda index: self._gather(x, index), y, sample_weight)
+            return epoch_orders(batches, -(-len(indices) // batch_size) * batch_size)
+        batches = shuffled_index_batches(
+            indices, batch_size=batch_size, shuffle=self.shuffle, seed=self._sub_seed(2)
+        )
+        return epoch_orders(batches, len(indices))
 
     @staticmethod
     def _class_codes(y_encoded):
@@ -525,21 +504,11 @@ class BaseKerasClassifier(
         """Train the training model on rows ``train``, early-stopping on ``validation``."""
         routed = self._routed("fit")
         batch_size = routed.get("batch_size", self.batch_size)
-        model = self._training_model()
-        if model.steps_per_execution != self._steps_per_execution():
-            # Callbacks set or removed since the model was compiled (warm start).
-            model.steps_per_execution = self._steps_per_execution()
-            model.make_train_function(force=True)
-        dataset = self._make_dataset(x, y, sample_weight, train, batch_size=batch_size,
-                                     shuffle=self.shuffle, sampling=self.batch_sampling)
-        validation_data = None
-        if validation is not None:
-            validation_data = self._make_dataset(
-                x, y, sample_weight, validation, batch_size=batch_size, shuffle=False
-            )
         with self._seeded():
             history, bad_epoch = fit_epochs(
-                model, dataset, validation_data=validation_data, epochs=epochs,
+                self._training_model(), self._epoch_orders(y, train, batch_size=batch_size),
+                lambda index: self._gather(x, index), y, sample_weight,
+                batch_size=batch_size, validation=validation, epochs=epochs,
                 initial_epoch=initial_epoch, callbacks=self._fit_callbacks,
                 patience=self.n_iter_no_change,
                 validation_freq=routed.get("validation_freq", 1),

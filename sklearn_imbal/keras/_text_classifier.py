@@ -63,7 +63,7 @@ class KerasTextClassifier(BaseKerasClassifier):
     silently scores NaN.
 
     It subclasses :class:`scikeras.wrappers.KerasClassifier`: routed parameters
-    (``optimizer__beta_1``, ``loss__gamma``, ``compile__steps_per_execution``,
+    (``optimizer__beta_1``, ``loss__gamma``, ``compile__loss_weights``,
     ``fit__verbose``...) work as in scikeras, but unknown or misspelled ones are
     an error instead of being ignored.
 
@@ -139,8 +139,9 @@ class KerasTextClassifier(BaseKerasClassifier):
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training. For the built-in models they train
         the head (``callback.model`` is a model of the head's layers, fed the
-        cached features); with callbacks, each training step is one call, so
-        their batch hooks see every batch (without, Keras runs 32 steps a call).
+        cached features). Without callbacks an epoch is one traced call over
+        all its batches; with callbacks, each batch is one call, so their batch
+        hooks see every batch.
     {shuffle}
     {run_eagerly}
     {warm_start}

@@ -17,9 +17,9 @@ from sklearn.model_selection import train_test_split
 __all__ = [
     "NonFiniteLossGuard",
     "divergence",
+    "epoch_orders",
     "extended_history",
     "fit_epochs",
-    "gathered_batches",
     "groups_of_equal",
     "seed_of",
     "validation_split",
@@ -64,33 +64,134 @@ def seed_of(random_state):
     return int(random_state)
 
 
-def fit_epochs(model, dataset, *, validation_data, epochs, initial_epoch, callbacks, patience,
-               validation_freq, verbose):
+def epoch_orders(batches, rows_per_epoch):
+    """An endless iterator of each epoch's row indices, in training order.
+
+    ``batches`` is a ``tf.data`` stream of index batches, one pass per epoch
+    (reshuffled or redrawn at each pass); each item here is one pass's batches
+    concatenated (``rows_per_epoch`` indices, int64), so consecutive
+    ``batch_size`` slices of it are that epoch's batches.
+    """
+    return iter(batches.unbatch().batch(rows_per_epoch).repeat())
+
+
+def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validation, epochs,
+               initial_epoch, callbacks, patience, validation_freq, verbose):
     """Train a compiled Keras model; returns its history and the first non-finite epoch.
 
-    With ``validation_data``, training stops early once the validation loss has
-    not improved for ``patience`` epochs, and the best epoch's weights are
-    restored. The non-finite epoch is None when every epoch's loss was finite.
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled; trained with its own ``train_step`` (and ``test_step`` for
+        validation), so its loss, metrics and optimizer behave as in ``fit``.
+    orders : iterator
+        Each epoch's training rows in order (see :func:`epoch_orders`).
+    gather : callable
+        ``gather(index)``: the model inputs of the rows ``index`` (traced).
+    y, sample_weight : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        Targets and weights of every row; gathered beside the inputs.
+    batch_size : int
+    validation : ndarray of shape (n_validation,) or None
+        Validation rows. With them, training stops once the validation loss has
+        not improved for ``patience`` epochs, and the best epoch's weights are
+        restored (Keras' ``EarlyStopping``).
+    epochs, initial_epoch : int
+    callbacks : list of keras.callbacks.Callback
+        They get Keras' epoch and batch events, as in ``fit``.
+    patience, validation_freq, verbose : int
+
+    Returns
+    -------
+    history : dict of list
+        Per-epoch logs (``loss``, ``val_loss``, metrics), as ``fit``'s History.
+    bad_epoch : int or None
+        The first epoch whose loss was not finite; None when every one was.
+
+    Notes
+    -----
+    Without callbacks and progress output, an epoch is one call of a traced
+    function that runs every batch in a ``tf.while_loop``, each batch's rows
+    gathered in the graph: no Python, no ``tf.data`` iterator and no Keras data
+    adapter between steps (``Model.fit`` costs about twice as much for a small
+    head). With callbacks or ``verbose``, each batch is one call, so that batch
+    hooks and the progress bar see every batch.
     """
     if epochs <= 0:
         return {}, None
-    guard = NonFiniteLossGuard()
-    callbacks = [*callbacks, guard]
-    if validation_data is not None:
-        callbacks.append(keras.callbacks.EarlyStopping(
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    y = tf.constant(y)
+    sample_weight = tf.constant(sample_weight, dtype=tf.float32)
+
+    def data(index):
+        return gather(index), tf.gather(y, index), tf.gather(sample_weight, index)
+
+    def run_all(step, order):
+        # Not converted by autograph: Keras' steps are plain graph code.
+        def body(start):
+            step(data(order[start:start + batch_size]))
+            return (start + batch_size,)
+
+        n = tf.shape(order, out_type=tf.int64)[0]
+        tf.while_loop(lambda start: start < n, body, (tf.constant(0, tf.int64),),
+                      parallel_iterations=1)
+        return n
+
+    def train_epoch(order):
+        return run_all(model.train_step, order)
+
+    def evaluate(order):
+        return run_all(model.test_step, order)
+
+    def train_batch(index):
+        return model.train_step(data(index))
+
+    if not model.run_eagerly:
+        train_epoch, evaluate, train_batch = (
+            tf.function(tf.autograph.experimental.do_not_convert(function),
+                        reduce_retracing=True)
+            for function in (train_epoch, evaluate, train_batch)
+        )
+    per_batch = bool(callbacks) or bool(verbose)
+    guard, history = NonFiniteLossGuard(), keras.callbacks.History()
+    extra = [guard, history]
+    if validation is not None:
+        validation = tf.constant(validation, dtype=tf.int64)
+        extra.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=patience, restore_best_weights=True,
         ))
-    history = model.fit(
-        dataset,
-        epochs=initial_epoch + epochs,
-        initial_epoch=initial_epoch,
-        validation_data=validation_data,
-        validation_freq=validation_freq,
-        callbacks=callbacks,
-        shuffle=False,  # the dataset is already reshuffled every epoch
-        verbose=verbose,
-    ).history
-    return history, guard.bad_epoch
+    first = next(orders)
+    rows = int(first.shape[0])
+    events = keras.callbacks.CallbackList(
+        [*callbacks, *extra], add_progbar=bool(verbose), model=model, verbose=verbose,
+        epochs=initial_epoch + epochs, steps=math.ceil(rows / batch_size),
+    )
+    model.stop_training = False
+    events.on_train_begin()
+    logs = {}
+    for epoch in range(initial_epoch, initial_epoch + epochs):
+        model.reset_metrics()
+        events.on_epoch_begin(epoch)
+        order = first if epoch == initial_epoch else next(orders)
+        if per_batch:
+            for step, start in enumerate(range(0, rows, batch_size)):
+                events.on_train_batch_begin(step)
+                events.on_train_batch_end(step, train_batch(order[start:start + batch_size]))
+                if model.stop_training:
+                    break
+        else:
+            train_epoch(order)
+        logs = dict(model.get_metrics_result())
+        if validation is not None and (epoch + 1) % validation_freq == 0:
+            model.reset_metrics()
+            evaluate(validation)
+            logs.update({f"val_{name}": value
+                         for name, value in model.get_metrics_result().items()})
+        events.on_epoch_end(epoch, logs)
+        if model.stop_training:
+            break
+    events.on_train_end(logs)
+    return history.history, guard.bad_epoch
 
 
 def extended_history(history, new):
@@ -114,25 +215,6 @@ def divergence(history, bad_epoch, model, epochs):
         # the weights NaN while every logged loss is finite.
         return "The model's weights became NaN or infinite during training"
     return None
-
-
-def gathered_batches(batches, gather, y, sample_weight):
-    """A ``tf.data`` pipeline of ``(inputs, y, weight)`` batches from batches of row indices.
-
-    ``gather(index)`` returns the inputs of the rows ``index`` (traced in the
-    ``tf.data`` graph); ``y`` and ``sample_weight`` are gathered beside them.
-    """
-    y = tf.constant(y)
-    sample_weight = tf.constant(sample_weight, dtype=tf.float32)
-
-    def batch(index):
-        return gather(index), tf.gather(y, index), tf.gather(sample_weight, index)
-
-    # Not converted by autograph (no Python control flow on tensors): tracing
-    # would cost more than a fit's worth of batches.
-    return batches.map(
-        tf.autograph.experimental.do_not_convert(batch), num_parallel_calls=tf.data.AUTOTUNE,
-    ).prefetch(tf.data.AUTOTUNE)
 
 
 def groups_of_equal(keys):
