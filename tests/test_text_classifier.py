@@ -381,11 +381,39 @@ def test_cosine_schedule_decays_the_learning_rate_to_zero_over_one_fit(small_tex
 @pytest.mark.smoke
 @pytest.mark.parametrize("batch_size", [16, 1])
 def test_every_batch_of_every_epoch_is_a_training_step(small_text_data, batch_size):
-    # Fewer batches than Keras runs per call (16), and more but not a multiple of
-    # it (1): Keras < 3.7 would skip the batches after the last full group.
+    # An epoch of 5 batches and one of 80: Keras < 3.7's multi-step loop (which
+    # our epoch loop replaces) skipped the batches after the last full group of 32.
     X, y = small_text_data
     clf = KerasTextClassifier(**{**FAST, "epochs": 2, "batch_size": batch_size}).fit(X, y)
     assert clf.model_.optimizer.iterations.numpy() == 2 * -(-len(X) // batch_size)
+
+
+def test_callbacks_see_every_batch_and_epoch_and_metrics_reach_the_history(
+        small_text_data, capsys):
+    X, y = small_text_data
+
+    class Count(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.batches, self.epochs = 0, []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches += 1
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs.append((epoch, sorted(logs)))
+
+    count = Count()
+    clf = KerasTextClassifier(**{**FAST, "epochs": 3}, callbacks=[count],
+                              metrics=[keras.metrics.AUC(name="auc")]).fit(X, y)
+    assert count.batches == 3 * -(-len(X) // 16)
+    assert count.epochs == [(epoch, ["auc", "loss"]) for epoch in range(3)]
+    assert len(clf.history_["auc"]) == 3 and np.isfinite(clf.history_["auc"]).all()
+    # Validation every second epoch; Keras' progress bar with verbose.
+    clf = KerasTextClassifier(**{**FAST, "epochs": 4}, early_stopping=True,
+                              n_iter_no_change=4, fit__validation_freq=2, verbose=1).fit(X, y)
+    assert len(clf.history_["loss"]) == 4 and len(clf.history_["val_loss"]) == 2
+    assert "loss" in capsys.readouterr().out
 
 
 def test_cosine_schedule_refuses_to_continue_training(small_text_data):
