@@ -504,7 +504,7 @@ class BaseKerasClassifier(
         """Train the training model on rows ``train``, early-stopping on ``validation``."""
         routed = self._routed("fit")
         batch_size = routed.get("batch_size", self.batch_size)
-        with self._seeded():
+        with self._seeded():  # random_state alone decides the batches and the steps
             history, bad_epoch = fit_epochs(
                 self._training_model(), self._epoch_orders(y, train, batch_size=batch_size),
                 lambda index: self._gather(x, index), y, sample_weight,
