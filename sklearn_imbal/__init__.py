@@ -15,6 +15,7 @@ from sklearn_imbal._version import __version__
 # Public name -> module that defines it; imported lazily (PEP 562).
 _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
+    "KerasHubTextClassifier": "sklearn_imbal.keras",
     "make_text_baseline": "sklearn_imbal.search",
     "make_text_search": "sklearn_imbal.search",
     "KerasVectorClassifier": "sklearn_imbal.keras",

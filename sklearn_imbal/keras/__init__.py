@@ -23,6 +23,7 @@ from sklearn_imbal.keras._vector_classifier import KerasVectorClassifier  # noqa
 __all__ = [
     "BaseKerasClassifier",
     "CharNgramSplitter",
+    "KerasHubTextClassifier",
     "KerasTextClassifier",
     "KerasVectorClassifier",
     "MaskedMean",
@@ -30,3 +31,13 @@ __all__ = [
     "SublinearTfIdf",
     "ZeroPadding",
 ]
+
+
+def __getattr__(name):
+    # Imported on first use: it needs the optional keras-hub (pip install
+    # "sklearn-imbal[hub]"), whose absence is an ImportError naming the extra.
+    if name == "KerasHubTextClassifier":
+        from sklearn_imbal.keras._hub_classifier import KerasHubTextClassifier
+
+        return KerasHubTextClassifier
+    raise AttributeError(f"module 'sklearn_imbal.keras' has no attribute {name!r}")
