@@ -254,3 +254,17 @@ def test_keras_model_is_the_keras_hub_task(fitted):
     # What users get as model_: KerasHub's own class, saveable as a preset.
     assert isinstance(fitted.model_, keras.Model)
     assert type(fitted.model_).__name__ == "BertTextClassifier"
+
+
+@pytest.mark.slow
+def test_multiclass_and_the_safe_skops_file(tiny_hub_preset, data, tmp_path):
+    from sklearn_imbal import load_model, save_model
+
+    X, _ = data
+    y = np.array(["a", "b", "c"] * (len(X) // 3) + ["a"] * (len(X) % 3))
+    clf = _eager(tiny_hub_preset, epochs=1).fit(X, y)
+    assert clf.model_.get_layer("logits").units == 3  # softmax over the classes
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    path = save_model(clf, tmp_path / "model.skops")
+    np.testing.assert_array_equal(load_model(path).predict_proba(X), proba)
