@@ -146,10 +146,12 @@ def hub_space(budget: str = "small", *, random_state: int | None = None,
     Parameters
     ----------
     budget : {"small", "medium", "large"}, default="small"
+        Which part of the space.
     random_state : int or None, default=None
         Seed of the sampler in the space.
-    prefix : str, default="estimator__"
-        The path from the search's estimator to the pipeline.
+    prefix : str, optional
+        The path from the search's estimator to the pipeline; by default
+        ``"estimator__"``.
 
     Returns
     -------
@@ -169,8 +171,10 @@ def hub_space(budget: str = "small", *, random_state: int | None = None,
     sampler, clf = f"{prefix}sampler", f"{prefix}clf__"
     weights: dict[str, list[Any]] = {sampler: ["passthrough"],
                                      f"{clf}class_weight": ["balanced"]}
-    oversampling: dict[str, list[Any]] = {sampler: [TextRandomOverSampler(random_state=random_state)],
-                    f"{clf}class_weight": [None]}
+    oversampling: dict[str, list[Any]] = {
+        sampler: [TextRandomOverSampler(random_state=random_state)],
+        f"{clf}class_weight": [None],
+    }
     ways = [weights] if budget == "small" else [weights, oversampling]
     space = [{**way, f"{clf}train_backbone": [True], f"{clf}learning_rate": [2e-5, 5e-5]}
              for way in ways]

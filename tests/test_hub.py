@@ -214,6 +214,9 @@ def test_frozen_backbone_trains_only_the_head(tiny_hub_preset, data):
     X, y = data
     clf = _eager(tiny_hub_preset, train_backbone=False)
     clf.initialize(X, y)
+    # The new head starts at the training prior's log-odds.
+    bias = clf.model_.get_layer("logits").bias.numpy()
+    np.testing.assert_allclose(bias, [np.log(y.mean() / (1 - y.mean()))], rtol=1e-5)
     before = [w.numpy().copy() for w in clf.model_.backbone.weights]
     head = clf.model_.get_layer("logits").kernel.numpy().copy()
     clf.set_params(warm_start=True).fit(X, y)

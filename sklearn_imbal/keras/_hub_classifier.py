@@ -9,7 +9,6 @@ here tokenizes each fit's texts once and trains on the cached token ids.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
@@ -21,6 +20,7 @@ import tensorflow as tf
 
 from sklearn_imbal._compat import Interval, classifier_tags, import_keras_hub
 from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._builders import prior_logits
 from sklearn_imbal.keras._text_classifier import to_string_tensor
 from sklearn_imbal.keras._training import groups_of_equal
 from sklearn_imbal.utils.validation import check_text_array
@@ -88,8 +88,7 @@ def set_prior_bias(task, n_classes, class_prior):
     output = getattr(task, "output_dense", None)
     if not isinstance(output, keras.layers.Dense) or output.bias is None:
         return
-    prior = np.clip(np.asarray(class_prior, dtype=np.float64), 1e-6, 1.0)
-    logits = [math.log(prior[1] / prior[0])] if n_classes == 2 else list(np.log(prior))
+    logits = prior_logits(class_prior, n_classes)
     if tuple(output.bias.shape) == (len(logits),):
         output.bias.assign(np.asarray(logits, dtype=output.bias.dtype))
 
