@@ -48,6 +48,7 @@ def _eager(preset, **params):
 
 
 # ------------------------------------------------------------------ the contract
+@pytest.mark.smoke
 def test_tags_say_classifier_on_text(tiny_hub_preset):
     clf = KerasHubTextClassifier(preset=tiny_hub_preset)
     assert is_classifier(clf)
@@ -55,6 +56,7 @@ def test_tags_say_classifier_on_text(tiny_hub_preset):
     assert tags.input_tags.string and not tags.input_tags.two_d_array
 
 
+@pytest.mark.smoke
 def test_clone_get_params_set_params(tiny_hub_preset):
     clf = KerasHubTextClassifier(preset=tiny_hub_preset, sequence_length=8,
                                  optimizer__weight_decay=0.01)
@@ -109,6 +111,7 @@ def test_sample_weight_and_class_weight_change_the_fit(tiny_hub_preset, fitted, 
 
 
 # ------------------------------------------------------------------ errors
+@pytest.mark.smoke
 def test_a_missing_preset_folder_is_named(tmp_path, data):
     X, y = data
     missing = str(tmp_path / "no_such_preset")
@@ -154,6 +157,7 @@ def test_bad_inputs_get_the_usual_errors(tiny_hub_preset, fitted, data):
     assert not hasattr(clf, "model_")
 
 
+@pytest.mark.smoke
 def test_without_keras_hub_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "keras_hub", None)
     with pytest.raises(ImportError, match=r'pip install "sklearn-imbal\[hub\]"'):
