@@ -246,6 +246,9 @@ def test_the_hub_classifier_without_keras_hub_names_the_extra():
     """Where keras-hub is absent (the oldest leg: Python 3.10), the name says what to install."""
     code = ("import sys; sys.modules['keras_hub'] = None\n"
             "import sklearn_imbal\n"
+            "from sklearn_imbal import *\n"
+            "from sklearn_imbal.keras import *\n"
+            "assert 'KerasHubTextClassifier' not in sklearn_imbal.__all__\n"
             "try:\n    sklearn_imbal.KerasHubTextClassifier\n"
             "except ImportError as exc:\n    print(exc)\n")
     import subprocess

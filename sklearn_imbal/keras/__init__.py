@@ -1,5 +1,7 @@
 """Keras classifiers that are scikit-learn classifiers, and their building blocks."""
 
+import importlib.util as _importlib_util
+
 import keras as _keras
 
 if _keras.backend.backend() != "tensorflow":
@@ -23,7 +25,6 @@ from sklearn_imbal.keras._vector_classifier import KerasVectorClassifier  # noqa
 __all__ = [
     "BaseKerasClassifier",
     "CharNgramSplitter",
-    "KerasHubTextClassifier",
     "KerasTextClassifier",
     "KerasVectorClassifier",
     "MaskedMean",
@@ -31,6 +32,10 @@ __all__ = [
     "SublinearTfIdf",
     "ZeroPadding",
 ]
+# Needs keras-hub (the "hub" extra); listed only where it is installed, so that
+# ``from sklearn_imbal.keras import *`` works without it.
+if _importlib_util.find_spec("keras_hub") is not None:
+    __all__.append("KerasHubTextClassifier")
 
 
 def __getattr__(name):
