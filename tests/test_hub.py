@@ -155,6 +155,13 @@ def test_bad_inputs_get_the_usual_errors(tiny_hub_preset, fitted, data):
     with pytest.raises(TypeError, match=r"X\[1\] has type"):
         fitted.predict_proba(["fine", 3])
     assert not hasattr(clf, "model_")
+    # A failed refit leaves a fitted classifier as it was.
+    before = fitted.predict_proba(X)
+    model = fitted.model_
+    with pytest.raises(ValueError, match="not 1 class"):
+        fitted.fit(X, np.ones(len(y), dtype=int))
+    assert fitted.model_ is model
+    np.testing.assert_array_equal(fitted.predict_proba(X), before)
 
 
 @pytest.mark.smoke
