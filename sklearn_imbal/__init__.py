@@ -9,12 +9,14 @@ Heavy dependencies (TensorFlow) load on first use of a name that needs them, so
 """
 
 import importlib
+import importlib.util
 
 from sklearn_imbal._version import __version__
 
 # Public name -> module that defines it; imported lazily (PEP 562).
 _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
+    "KerasHubTextClassifier": "sklearn_imbal.keras",
     "make_text_baseline": "sklearn_imbal.search",
     "make_text_search": "sklearn_imbal.search",
     "KerasVectorClassifier": "sklearn_imbal.keras",
@@ -25,7 +27,14 @@ _LAZY = {
     "save_model": "sklearn_imbal._persistence",
 }
 
-__all__ = ["__version__", *_LAZY]
+# Without keras-hub (the "hub" extra), ``from sklearn_imbal import *`` leaves out the
+# one name that needs it; the name itself still says what to install.
+_OPTIONAL = {"KerasHubTextClassifier": "keras_hub"}
+
+__all__ = ["__version__", *(
+    name for name in _LAZY
+    if name not in _OPTIONAL or importlib.util.find_spec(_OPTIONAL[name]) is not None
+)]
 
 
 def __getattr__(name):

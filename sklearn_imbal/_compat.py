@@ -75,6 +75,7 @@ __all__ = [
     "_safe_indexing",
     "classifier_tags",
     "dask_backend_that_survives_worker_death",
+    "import_keras_hub",
     "sampler_sampling_type",
     "scorer_response_method",
     "scorer_score_func",
@@ -306,3 +307,25 @@ def set_threshold_curve_scorer(tuned):
         The estimator being fitted; modified in place.
     """
     tuned._curve_scorer = tuned._get_curve_scorer()
+
+
+def import_keras_hub():
+    """The ``keras_hub`` module, or an ImportError that says which extra to install.
+
+    Why: KerasHub is optional (the ``hub`` extra) and cannot be installed
+    everywhere our core dependencies can: keras-hub 0.32 needs Python >= 3.11,
+    Keras >= 3.15 and a tensorflow-text matching TensorFlow, so the oldest
+    supported versions (Python 3.10, Keras 3.3) run without it.
+    ``KerasHubTextClassifier`` is tested with keras-hub 0.32 (the extra's lower
+    bound), whose ``TextClassifier.from_preset(preset, num_classes=...,
+    activation=..., compile=False)`` and settable ``preprocessor.sequence_length``
+    it uses.
+    """
+    try:
+        import keras_hub
+    except ImportError as exc:
+        raise ImportError(
+            "KerasHubTextClassifier needs KerasHub: pip install \"sklearn-imbal[hub]\" "
+            f"(keras-hub needs Python >= 3.11 and Keras >= 3.15). The import failed with: {exc}"
+        ) from exc
+    return keras_hub

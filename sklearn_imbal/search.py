@@ -20,8 +20,9 @@ from sklearn_imbal.threshold import (
     check_threshold_scoring,
 )
 
-__all__ = ["BASELINES", "BUDGETS", "CheckpointMismatchError", "CheckpointedGridSearchCV",
-           "CheckpointedRandomizedSearchCV", "make_text_baseline", "make_text_search"]
+__all__ = ["BASELINES", "BUDGETS", "HUB_BUDGETS", "CheckpointMismatchError",
+           "CheckpointedGridSearchCV", "CheckpointedRandomizedSearchCV", "hub_space",
+           "make_text_baseline", "make_text_search"]
 
 #: What each ``budget`` preset of :func:`make_text_search` means: the part of
 #: the default space searched (see :func:`default_space`) and the training
@@ -112,6 +113,77 @@ def default_space(budget: str = "small", *, random_state: int | None = None,
     return space
 
 
+#: What each ``budget`` means for ``make_text_search(preset=...)``: the part of
+#: :func:`hub_space` searched and the fine-tuning epochs of each fit. An int
+#: budget draws that many candidates from the "large" space, at 3 epochs.
+HUB_BUDGETS: dict[str, dict[str, Any]] = {
+    "small": {"space": "small", "epochs": 3},
+    "medium": {"space": "medium", "epochs": 3},
+    "large": {"space": "large", "epochs": 4},
+}
+
+
+def hub_space(budget: str = "small", *, random_state: int | None = None,
+              prefix: str = "estimator__") -> list[dict[str, Any]]:
+    """The default space of ``make_text_search(preset=...)``: a pretrained model's few knobs.
+
+    Every candidate is ``Pipeline([("sampler", ...), ("clf",
+    KerasHubTextClassifier(preset=...))])``. A fine-tuning fit is expensive, so
+    the space is small: the learning rates of the usual fine-tuning range (2e-5
+    and 5e-5; Devlin et al., "BERT", NAACL 2019, searched 2e-5 to 5e-5 over 2 to
+    4 epochs) and one way to handle the imbalance at a time.
+
+    ``"small"`` (2 candidates)
+        ``class_weight="balanced"`` (no sampler: weights cost nothing, copies
+        of rare texts cost training steps) x learning rate in (2e-5, 5e-5).
+    ``"medium"`` (4 candidates)
+        ``"small"`` plus random over-sampling to 1:1 (``TextRandomOverSampler``,
+        no class weights) at the same two learning rates.
+    ``"large"`` (6 candidates)
+        ``"medium"`` plus a frozen backbone (``train_backbone=False``: only the
+        classification head trains, at learning rate 1e-3), with either way.
+
+    Parameters
+    ----------
+    budget : {"small", "medium", "large"}, default="small"
+        Which part of the space.
+    random_state : int or None, default=None
+        Seed of the sampler in the space.
+    prefix : str, optional
+        The path from the search's estimator to the pipeline; by default
+        ``"estimator__"``.
+
+    Returns
+    -------
+    space : list of dict
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import ParameterGrid
+    >>> from sklearn_imbal.search import hub_space
+    >>> [len(ParameterGrid(hub_space(b))) for b in ("small", "medium", "large")]
+    [2, 4, 6]
+    """
+    from sklearn_imbal.sampling import TextRandomOverSampler
+
+    if budget not in HUB_BUDGETS:
+        raise ValueError(f"budget must be one of {sorted(HUB_BUDGETS)}; got {budget!r}.")
+    sampler, clf = f"{prefix}sampler", f"{prefix}clf__"
+    weights: dict[str, list[Any]] = {sampler: ["passthrough"],
+                                     f"{clf}class_weight": ["balanced"]}
+    oversampling: dict[str, list[Any]] = {
+        sampler: [TextRandomOverSampler(random_state=random_state)],
+        f"{clf}class_weight": [None],
+    }
+    ways = [weights] if budget == "small" else [weights, oversampling]
+    space = [{**way, f"{clf}train_backbone": [True], f"{clf}learning_rate": [2e-5, 5e-5]}
+             for way in ways]
+    if budget == "large":
+        space += [{**way, f"{clf}train_backbone": [False], f"{clf}learning_rate": [1e-3]}
+                  for way in ways]
+    return space
+
+
 def _n_candidates(space):
     total = 0
     for grid in space:
@@ -138,6 +210,7 @@ def _n_candidates(space):
         "random_state": [Interval(Integral, 0, None, closed="left"), None],
         "verbose": ["verbose"],
         "checkpoint": [str, os.PathLike, None],
+        "preset": [str, os.PathLike, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -156,6 +229,7 @@ def make_text_search(
     random_state: int | None = 0,
     verbose: int = 0,
     checkpoint: str | os.PathLike[str] | None = None,
+    preset: str | os.PathLike[str] | None = None,
 ) -> GridSearchCV | RandomizedSearchCV:
     """A ready, unfitted hyperparameter search for imbalanced text classification.
 
@@ -265,6 +339,16 @@ def make_text_search(
         :class:`~sklearn_imbal.search.CheckpointMismatchError`. The search is then a
         :class:`~sklearn_imbal.search.CheckpointedGridSearchCV` (or
         ``CheckpointedRandomizedSearchCV``). None: a plain search.
+    preset : str, os.PathLike or None, default=None
+        A KerasHub preset name or local preset folder: the classifier is then
+        :class:`~sklearn_imbal.KerasHubTextClassifier` (fine-tuning a
+        pretrained transformer; needs ``pip install "sklearn-imbal[hub]"``),
+        the default space is :func:`hub_space` and the budgets are
+        :data:`HUB_BUDGETS` (``"small"``: 2 candidates at 3 epochs). The
+        threshold step is the same: with the default ``threshold_cv``, one
+        fine-tuning fit per candidate and fold. Other settings of the
+        classifier go through ``set_params``
+        (``estimator__estimator__clf__sequence_length``...).
 
     Returns
     -------
@@ -300,33 +384,29 @@ def make_text_search(
 
     if threshold_scoring is not None:
         check_threshold_scoring(threshold_scoring, name="threshold_scoring")
+    budgets, space_of = (BUDGETS, default_space) if preset is None else (HUB_BUDGETS, hub_space)
     n_iter: int | None
     if isinstance(budget, str):
-        space_name, epochs, n_iter = BUDGETS[budget]["space"], BUDGETS[budget]["epochs"], None
+        space_name, epochs, n_iter = budgets[budget]["space"], budgets[budget]["epochs"], None
     else:
-        space_name, epochs, n_iter = "large", 20, budget
+        space_name, epochs, n_iter = "large", (20 if preset is None else 3), budget
 
-    # The best candidate of the "small" space by cross-validation on the SMS
-    # spam training part; the space overrides these per candidate.
-    classifier = KerasTextClassifier(
-        architecture="tfidf",
-        analyzer="char_wb",
-        ngrams=6,
-        loss="squared_hinge",
-        l2=3e-4,
-        learning_rate=0.02,
-        # Every fit settles at the end of its epochs, so a threshold tuned on one
-        # fit transfers better to another (docs/workflow.rst, eight splits).
-        learning_rate_schedule="cosine",
-        epochs=epochs,
-        batch_size=64,
-        class_weight=None,
-        random_state=random_state,
-    )
-    estimator = Pipeline([
-        ("sampler", TextRandomOverSampler(random_state=random_state)),
-        ("clf", classifier),
-    ])
+    classifier: Any
+    sampler: Any = TextRandomOverSampler(random_state=random_state)
+    if preset is not None:
+        from sklearn_imbal.keras import KerasHubTextClassifier
+
+        # The first candidate of hub_space("small"); the space overrides these.
+        classifier = KerasHubTextClassifier(
+            preset=preset, learning_rate=2e-5, epochs=epochs, batch_size=32,
+            class_weight="balanced", random_state=random_state,
+        )
+        sampler = "passthrough"
+    else:
+        # The best candidate of the "small" space by cross-validation on the SMS
+        # spam training part; the space overrides these per candidate.
+        classifier = _default_text_classifier(KerasTextClassifier, epochs, random_state)
+    estimator = Pipeline([("sampler", sampler), ("clf", classifier)])
     prefix = "estimator__"
     if prior_correction:
         estimator = PriorCorrectedClassifier(estimator)
@@ -344,7 +424,7 @@ def make_text_search(
 
     space: Any
     if isinstance(param_space, str):
-        space = default_space(space_name, random_state=random_state, prefix=prefix)
+        space = space_of(space_name, random_state=random_state, prefix=prefix)
     else:
         space = param_space
     if isinstance(cv, Integral):
@@ -358,6 +438,24 @@ def make_text_search(
     if n_iter is None or n_iter >= _n_candidates(space if isinstance(space, list) else [space]):
         return grid(estimator, space, **common)
     return randomized(estimator, space, n_iter=n_iter, random_state=random_state, **common)
+
+
+def _default_text_classifier(cls, epochs, random_state):
+    return cls(
+        architecture="tfidf",
+        analyzer="char_wb",
+        ngrams=6,
+        loss="squared_hinge",
+        l2=3e-4,
+        learning_rate=0.02,
+        # Every fit settles at the end of its epochs, so a threshold tuned on one
+        # fit transfers better to another (docs/workflow.rst, eight splits).
+        learning_rate_schedule="cosine",
+        epochs=epochs,
+        batch_size=64,
+        class_weight=None,
+        random_state=random_state,
+    )
 
 
 #: The classical models :func:`make_text_baseline` builds: each a scikit-learn

@@ -51,3 +51,36 @@ def text_data():
 @pytest.fixture(scope="session")
 def small_text_data():
     return make_texts(n_samples=80, minority=0.25, seed=1)
+
+
+# Settings of a KerasHubTextClassifier small enough to fit in seconds on the tiny preset.
+TINY_HUB = dict(sequence_length=16, epochs=2, batch_size=16, learning_rate=1e-3,
+                random_state=0)
+
+
+def make_tiny_hub_preset(folder):
+    """A tiny BERT text classifier built from a config (nothing downloads), saved as a
+    KerasHub preset folder: 1 layer, 2 heads, width 16, the fixture texts' words."""
+    import keras
+    import keras_hub
+
+    keras.utils.set_random_seed(0)  # the same weights in every session
+    vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+                  *SPAM_WORDS, *HAM_WORDS, *SHARED_WORDS]
+    tokenizer = keras_hub.models.BertTokenizer(vocabulary=vocabulary, lowercase=True)
+    preprocessor = keras_hub.models.BertTextClassifierPreprocessor(
+        tokenizer=tokenizer, sequence_length=32)
+    backbone = keras_hub.models.BertBackbone(
+        vocabulary_size=len(vocabulary), num_layers=1, num_heads=2, hidden_dim=16,
+        intermediate_dim=32, max_sequence_length=32)
+    keras_hub.models.BertTextClassifier(
+        backbone=backbone, preprocessor=preprocessor, num_classes=2,
+    ).save_to_preset(str(folder))
+    return str(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_hub_preset(tmp_path_factory):
+    """The folder of the tiny KerasHub preset; skips where keras-hub is not installed."""
+    pytest.importorskip("keras_hub")
+    return make_tiny_hub_preset(tmp_path_factory.mktemp("hub") / "tiny_bert")

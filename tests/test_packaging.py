@@ -210,8 +210,14 @@ def test_public_estimators_are_found():
 
 
 @pytest.mark.parametrize("cls", _public_estimator_classes(), ids=lambda cls: cls.__name__)
-def test_html_repr_of_every_public_estimator(cls, text_data):
-    estimator = _instance(cls)
+def test_html_repr_of_every_public_estimator(cls, text_data, request):
+    if cls.__name__ == "KerasHubTextClassifier":  # listed only where keras-hub imports
+        from conftest import TINY_HUB
+
+        estimator = cls(preset=request.getfixturevalue("tiny_hub_preset"),
+                        **{**TINY_HUB, "epochs": 1, "run_eagerly": True})
+    else:
+        estimator = _instance(cls)
     unfitted = estimator_html_repr(estimator)
     assert cls.__name__ in unfitted and "sk-estimator fitted" not in unfitted
     fitted = estimator_html_repr(_fit(estimator, text_data))
@@ -246,3 +252,20 @@ def test_no_module_is_over_600_lines():
         for path in package.rglob("*.py")
     }
     assert not {name: n for name, n in lengths.items() if n > 600}
+
+
+def test_the_hub_classifier_without_keras_hub_names_the_extra():
+    """Where keras-hub is absent (the oldest leg: Python 3.10), the name says what to install."""
+    code = ("import sys; sys.modules['keras_hub'] = None\n"
+            "import sklearn_imbal\n"
+            "from sklearn_imbal import *\n"
+            "from sklearn_imbal.keras import *\n"
+            "assert 'KerasHubTextClassifier' not in sklearn_imbal.__all__\n"
+            "try:\n    sklearn_imbal.KerasHubTextClassifier\n"
+            "except ImportError as exc:\n    print(exc)\n")
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT if not INSTALLED_FROM else None)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 'pip install "sklearn-imbal[hub]"' in result.stdout

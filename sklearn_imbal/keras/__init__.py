@@ -1,5 +1,7 @@
 """Keras classifiers that are scikit-learn classifiers, and their building blocks."""
 
+import importlib.util as _importlib_util
+
 import keras as _keras
 
 if _keras.backend.backend() != "tensorflow":
@@ -37,3 +39,17 @@ __all__ = [
     "SublinearTfIdf",
     "ZeroPadding",
 ]
+# Needs keras-hub (the "hub" extra); listed only where it is installed, so that
+# ``from sklearn_imbal.keras import *`` works without it.
+if _importlib_util.find_spec("keras_hub") is not None:
+    __all__.append("KerasHubTextClassifier")
+
+
+def __getattr__(name):
+    # Imported on first use: it needs the optional keras-hub (pip install
+    # "sklearn-imbal[hub]"), whose absence is an ImportError naming the extra.
+    if name == "KerasHubTextClassifier":
+        from sklearn_imbal.keras._hub_classifier import KerasHubTextClassifier
+
+        return KerasHubTextClassifier
+    raise AttributeError(f"module 'sklearn_imbal.keras' has no attribute {name!r}")

@@ -33,7 +33,7 @@ import numpy as np
 from sklearn_imbal.keras._layers import MaskedMean, ZeroPadding
 from sklearn_imbal.keras._text_stage import HEAD
 
-__all__ = ["ARCHITECTURES", "LayerSeeds", "build_text_model", "output_layer"]
+__all__ = ["ARCHITECTURES", "LayerSeeds", "build_text_model", "output_layer", "prior_logits"]
 
 ARCHITECTURES = ("tfidf", "bag", "cnn")
 
@@ -56,6 +56,13 @@ class LayerSeeds:
         return int(self._rng.randint(1, np.iinfo(np.int32).max))
 
 
+def prior_logits(class_prior, n_classes):
+    """The output bias that predicts ``class_prior``: the log-odds of ``classes_[1]``
+    for one sigmoid unit (2 classes), the log-priors for a softmax."""
+    prior = np.clip(np.asarray(class_prior, dtype=np.float64), 1e-6, 1.0)
+    return [math.log(prior[1] / prior[0])] if n_classes == 2 else list(np.log(prior))
+
+
 def output_layer(n_classes, *, l2=0.0, class_prior=None, name="output", seed=None):
     """The final Dense layer: one sigmoid unit for 2 classes, softmax otherwise.
 
@@ -67,9 +74,7 @@ def output_layer(n_classes, *, l2=0.0, class_prior=None, name="output", seed=Non
     n_outputs = 1 if n_classes == 2 else n_classes
     bias = "zeros"
     if class_prior is not None:
-        prior = np.clip(np.asarray(class_prior, dtype=np.float64), 1e-6, 1.0)
-        logits = [math.log(prior[1] / prior[0])] if n_classes == 2 else list(np.log(prior))
-        bias = keras.initializers.Constant(logits)
+        bias = keras.initializers.Constant(prior_logits(class_prior, n_classes))
     return keras.layers.Dense(
         n_outputs,
         activation="sigmoid" if n_classes == 2 else "softmax",

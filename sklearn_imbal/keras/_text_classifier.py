@@ -139,9 +139,9 @@ class KerasTextClassifier(BaseKerasClassifier):
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training. For the built-in models they train
         the head (``callback.model`` is a model of the head's layers, fed the
-        cached features). Without callbacks an epoch is one traced call over
-        all its batches; with callbacks, each batch is one call, so their batch
-        hooks see every batch.
+        cached features). An epoch is one traced call over all its batches;
+        with a callback that overrides a batch hook (``on_train_batch_end``...),
+        each batch is one call, so the hook sees every batch.
     {shuffle}
     {run_eagerly}
     {warm_start}

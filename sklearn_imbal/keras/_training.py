@@ -64,6 +64,15 @@ def seed_of(random_state):
     return int(random_state)
 
 
+_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+
+
+def _has_batch_hooks(callback):
+    """Whether a Keras callback does something per training batch (overrides a batch hook)."""
+    return any(getattr(type(callback), name) is not getattr(keras.callbacks.Callback, name)
+               for name in _BATCH_HOOKS)
+
+
 def epoch_orders(batches, rows_per_epoch):
     """An endless iterator of each epoch's row indices, in training order.
 
@@ -97,7 +106,7 @@ def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validatio
         restored (Keras' ``EarlyStopping``).
     epochs, initial_epoch : int
     callbacks : list of keras.callbacks.Callback
-        They get Keras' epoch and batch events, as in ``fit``.
+        They get Keras' train, epoch and batch events, as in ``fit``.
     patience, validation_freq, verbose : int
 
     Returns
@@ -109,12 +118,12 @@ def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validatio
 
     Notes
     -----
-    Without callbacks and progress output, an epoch is one call of a traced
-    function that runs every batch in a ``tf.while_loop``, each batch's rows
-    gathered in the graph: no Python, no ``tf.data`` iterator and no Keras data
-    adapter between steps (``Model.fit`` costs about twice as much for a small
-    head). With callbacks or ``verbose``, each batch is one call, so that batch
-    hooks and the progress bar see every batch.
+    An epoch is one call of a traced function that runs every batch in a
+    ``tf.while_loop``, each batch's rows gathered in the graph: no Python, no
+    ``tf.data`` iterator and no Keras data adapter between steps (``Model.fit``
+    costs about twice as much for a small head). With a callback that has batch
+    hooks, or ``verbose``, each batch is one call, so that the hooks and the
+    progress bar see every batch.
     """
     if epochs <= 0:
         return {}, None
@@ -152,7 +161,7 @@ def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validatio
                         reduce_retracing=True)
             for function in (train_epoch, evaluate, train_batch)
         )
-    per_batch = bool(callbacks) or bool(verbose)
+    per_batch = bool(verbose) or any(map(_has_batch_hooks, callbacks))
     guard, history = NonFiniteLossGuard(), keras.callbacks.History()
     extra = [guard, history]
     if validation is not None:
