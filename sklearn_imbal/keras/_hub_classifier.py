@@ -20,9 +20,11 @@ import tensorflow as tf
 
 from sklearn_imbal._compat import Interval, classifier_tags, import_keras_hub
 from sklearn_imbal.keras._base import BaseKerasClassifier
+from sklearn_imbal.keras._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from sklearn_imbal.keras._heads import prior_logits
 from sklearn_imbal.keras._text_classifier import to_string_tensor
 from sklearn_imbal.keras._training import groups_of_equal
+from sklearn_imbal.utils._docstring import fill_doc
 from sklearn_imbal.utils.validation import check_text_array
 
 if TYPE_CHECKING:
@@ -108,6 +110,9 @@ def tokenize(preprocessor, texts):
     return {key: tf.concat([chunk[key] for chunk in chunks], axis=0) for key in chunks[0]}
 
 
+# Its epochs and batch_size have other defaults (a fine-tuning run's), documented here.
+@fill_doc(**{name: entry for name, entry in SHARED_PARAMETERS.items()
+             if name not in ("epochs", "batch_size")}, **SHARED_ATTRIBUTES)
 class KerasHubTextClassifier(BaseKerasClassifier):
     """A pretrained KerasHub transformer fine-tuned on raw text, as a scikit-learn classifier.
 
@@ -142,72 +147,44 @@ class KerasHubTextClassifier(BaseKerasClassifier):
     dropout : float or None, default=None
         Dropout before the classification head; None keeps the preset's
         default (0.1 for BERT).
-    loss : str, keras loss or None, default=None
-        As in :class:`~sklearn_imbal.KerasTextClassifier`: None (cross-entropy),
-        ``"focal"``, ``"soft_f1"``, ``"auc"``, ``"squared_hinge"``, a Keras loss.
-    optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
-        Parameters may be routed as ``optimizer__name``.
+    {loss}
+    {optimizer}
     learning_rate : float, default=5e-5
         The optimizer's learning rate; 2e-5 to 5e-5 is the usual range for
         fine-tuning a whole BERT-style model.
-    learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays the learning rate to 0 over the fit's steps.
+    {learning_rate_schedule}
     epochs : int, default=3
         Training epochs (the most, with ``early_stopping``).
     batch_size : int, default=32
         Training batch size.
-    class_weight : dict, "balanced", "effective_number" or None, default=None
-        Weights per class, multiplied with ``sample_weight``.
-    class_weight_beta : float in [0, 1), default=0.999
-        The ``beta`` of ``class_weight="effective_number"``.
-    batch_sampling : {"shuffle", "balanced"}, default="shuffle"
-        ``"balanced"`` draws every batch in ``batch_class_ratio``.
-    batch_class_ratio : float, dict or None, default=None
-        Class mix of ``"balanced"`` batches (None: 1:1).
+    {class_weight}
+    {class_weight_beta}
+    {batch_sampling}
+    {batch_class_ratio}
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction`` (identical texts on one
         side) and keep the weights of the epoch with the best validation loss.
     validation_fraction : float, default=0.1
         Share held out with ``early_stopping``.
-    n_iter_no_change : int, default=3
-        Patience, in epochs, with ``early_stopping``.
-    metrics : list or None, default=None
-        Keras metrics to report during training.
+    {n_iter_no_change}
+    {metrics}
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks; they train a model of ``model_``'s layers fed
         the cached token ids.
-    shuffle : bool, default=True
-        Whether to reshuffle the training data every epoch.
-    run_eagerly : bool, default=False
-        Run Keras eagerly (for debugging).
-    warm_start : bool, default=False
-        Whether ``fit`` continues training the current model.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the new head, dropout, shuffling and the validation split.
-    verbose : int, default=0
-        Keras' training verbosity.
-    **kwargs : dict
-        Routed parameters, e.g. ``optimizer__weight_decay=0.01``.
-
+    {shuffle}
+    {run_eagerly}
+    {warm_start}
+    {random_state}
+    {verbose}
+    {kwargs}
     Attributes
     ----------
     model_ : keras_hub.models.TextClassifier
         The fine-tuned KerasHub model with its preprocessor:
         ``model_.predict(texts)`` and ``model_.save("model.keras")`` work as in
         KerasHub, and ``model_.save_to_preset(folder)`` writes a preset.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_classes_ : int
-        The number of classes.
-    history_ : dict of list
-        Per-epoch Keras logs (``loss``, ``val_loss``...).
-    n_iter_ : int
-        The number of epochs trained.
-    best_epoch_ : int
-        With ``early_stopping``, the epoch whose weights were kept.
-    target_encoder_ : ClassifierLabelEncoder
-        scikeras' label encoder.
-
+    {class_attributes}
+    {training_attributes}
     See Also
     --------
     sklearn_imbal.KerasTextClassifier : Models trained from scratch on n-grams:
