@@ -326,7 +326,7 @@ class KerasHubTextClassifier(BaseKerasClassifier):
             # starts afresh.
             task.compile(**self._get_compile_kwargs())
         trainer = keras.Model(task.input, task.output, name=f"{task.name}_trainer")
-        trainer.compile(**{**self._get_compile_kwargs(), "optimizer": task.optimizer})
+        trainer.compile(**self._get_compile_kwargs(optimizer=task.optimizer))
         self._trainer_cache = (task, trainer)
         return trainer
 
