@@ -177,6 +177,22 @@ class BaseKerasClassifier(
         """The Keras model ``fit`` trains: ``model_``, or a part of it (compiled)."""
         return self.model_
 
+    def _trainer_over(self, inputs, outputs, name):
+        """A compiled model over layers of ``model_`` (so its weights are ``model_``'s).
+
+        For subclasses whose ``_training_model`` is a part of ``model_``. It is
+        compiled with ``model_``'s optimizer, so the optimizer state is saved with
+        ``model_``, and ``model_`` never holds a second, compiled model; built once
+        per ``model_``.
+        """
+        cache = getattr(self, "_trainer_cache", None)
+        if cache is not None and cache[0] is self.model_:
+            return cache[1]
+        trainer = keras.Model(inputs, outputs, name=name)
+        trainer.compile(**self._get_compile_kwargs(optimizer=self.model_.optimizer))
+        self._trainer_cache = (self.model_, trainer)
+        return trainer
+
     def _training_features(self, X):
         """Every row of validated X as the training model's input, for ``_gather``."""
         return self._to_tensor(X)

@@ -313,22 +313,15 @@ class KerasHubTextClassifier(BaseKerasClassifier):
         return tokenize(self.model_.preprocessor, self._to_tensor(X))
 
     def _training_model(self):
-        cache = getattr(self, "_trainer_cache", None)
-        if cache is not None and cache[0] is self.model_:
-            return cache[1]
-        # model_'s layers as a plain functional model that takes token ids: a
-        # KerasHub task's own fit would run the preprocessor on every batch.
-        # Compiled with model_'s optimizer, so its state is saved with model_.
         task = self.model_
         if task.optimizer is None:
             # Reloaded from a pickle or a .keras file: Keras does not recompile a
             # model whose compile() is its own (KerasHub tasks), so the optimizer
             # starts afresh.
             task.compile(**self._get_compile_kwargs())
-        trainer = keras.Model(task.input, task.output, name=f"{task.name}_trainer")
-        trainer.compile(**self._get_compile_kwargs(optimizer=task.optimizer))
-        self._trainer_cache = (task, trainer)
-        return trainer
+        # model_'s layers as a plain functional model that takes token ids: a
+        # KerasHub task's own fit would run the preprocessor on every batch.
+        return self._trainer_over(task.input, task.output, f"{task.name}_trainer")
 
     def _gather(self, x, index):
         return {key: tf.gather(value, index) for key, value in x.items()}

@@ -340,17 +340,9 @@ class KerasTextClassifier(BaseKerasClassifier):
         parts = self._parts()
         if parts is None:
             return self.model_
-        cache = getattr(self, "_trainer_cache", None)
-        if cache is not None and cache[0] is self.model_:
-            return cache[1]
-        # A model of its own over the head's layers (so its weights are model_'s),
-        # compiled with model_'s optimizer: the optimizer state is saved with
-        # model_, and model_ never holds a second, compiled model.
+        # The head trains on the cached features, as a model of its own.
         head = parts[1]
-        trainer = keras.Model(head.inputs, head.outputs, name=f"{HEAD}_trainer")
-        trainer.compile(**self._get_compile_kwargs(optimizer=self.model_.optimizer))
-        self._trainer_cache = (self.model_, trainer)
-        return trainer
+        return self._trainer_over(head.inputs, head.outputs, f"{HEAD}_trainer")
 
     def _training_features(self, X):
         parts = self._parts()
