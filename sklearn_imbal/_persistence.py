@@ -42,8 +42,8 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_imbal.exceptions import ModelFileError
 from sklearn_imbal.utils._files import atomic_path
 
-__all__ = ["SKOPS_SUFFIX", "find_keras_model", "keras_model_bytes", "load_model",
-           "save_keras_model", "save_model"]
+__all__ = ["SKOPS_SUFFIX", "find_keras_model", "keras_model_bytes", "keras_model_from_bytes",
+           "load_model", "save_keras_model", "save_model"]
 
 #: The file suffix that makes :func:`save_model` write the safe ``.skops`` format.
 SKOPS_SUFFIX = ".skops"
@@ -186,6 +186,36 @@ def keras_model_bytes(model: Any) -> bytes:
         path = os.path.join(folder, "model.keras")
         keras.saving.save_model(model, path)
         return Path(path).read_bytes()
+
+
+def keras_model_from_bytes(payload: bytes, *, safe_mode: bool = True,
+                           uncompiled_on: tuple[type[Exception], ...] = (TypeError,)) -> Any:
+    """The Keras model of a ``.keras`` archive held as bytes: :func:`keras_model_bytes` undone.
+
+    Parameters
+    ----------
+    payload : bytes
+        The archive.
+    safe_mode : bool, default=True
+        Keras' ``safe_mode``: refuse a model with Python code in it (a Lambda layer).
+    uncompiled_on : tuple of exception types, default=(TypeError,)
+        Errors of the compiled load after which the model is loaded without
+        compiling: a loss or metric Keras cannot rebuild only matters for
+        further training; predictions need no compilation.
+
+    Returns
+    -------
+    model : keras.Model
+    """
+    import keras
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        Path(path).write_bytes(payload)
+        try:
+            return keras.saving.load_model(path, safe_mode=safe_mode)
+        except uncompiled_on:
+            return keras.saving.load_model(path, compile=False, safe_mode=safe_mode)
 
 
 def _corrupt(path, detail, size):

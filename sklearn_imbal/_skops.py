@@ -28,13 +28,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from sklearn.base import BaseEstimator
 
-from sklearn_imbal._persistence import keras_model_bytes
+from sklearn_imbal._persistence import keras_model_bytes, keras_model_from_bytes
 from sklearn_imbal.exceptions import ModelFileError
 from sklearn_imbal.utils._files import atomic_path
 
@@ -105,33 +104,22 @@ def _detach(value, memo):
 
 
 def _load_keras(saved, allow_unsafe, path):
-    import keras
-
     import sklearn_imbal.keras  # noqa: F401  registers our layers and losses
 
-    with tempfile.TemporaryDirectory() as folder:
-        archive = Path(folder, "model.keras")
-        archive.write_bytes(saved.payload)
-        try:
-            try:
-                return keras.saving.load_model(archive, safe_mode=not allow_unsafe)
-            except TypeError:
-                # A loss or metric Keras cannot rebuild only matters for further
-                # training; predictions need no compilation.
-                return keras.saving.load_model(archive, compile=False,
-                                               safe_mode=not allow_unsafe)
-        except ValueError as exc:
-            if "safe_mode" in str(exc) or "Lambda" in str(exc):
-                raise ModelFileError(
-                    f"{path} holds a Keras model with Python code in it (a Lambda "
-                    "layer), which would run on loading: refused. Pass "
-                    "allow_unsafe=True only for a file you trust."
-                ) from None
+    try:
+        return keras_model_from_bytes(saved.payload, safe_mode=not allow_unsafe)
+    except ValueError as exc:
+        if "safe_mode" in str(exc) or "Lambda" in str(exc):
             raise ModelFileError(
-                f"The Keras model inside {path} cannot be rebuilt ({exc}). The file "
-                "is corrupt, or the model uses custom Keras objects that are not "
-                "registered in this process."
-            ) from exc
+                f"{path} holds a Keras model with Python code in it (a Lambda "
+                "layer), which would run on loading: refused. Pass "
+                "allow_unsafe=True only for a file you trust."
+            ) from None
+        raise ModelFileError(
+            f"The Keras model inside {path} cannot be rebuilt ({exc}). The file "
+            "is corrupt, or the model uses custom Keras objects that are not "
+            "registered in this process."
+        ) from exc
 
 
 def _attach(value, allow_unsafe, path, memo):

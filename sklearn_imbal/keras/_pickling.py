@@ -13,13 +13,11 @@ also when the classifier is unpickled inside a pipeline or a search.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 
 import keras
 
-from sklearn_imbal._persistence import keras_model_bytes
+from sklearn_imbal._persistence import keras_model_bytes, keras_model_from_bytes
 from sklearn_imbal._version import __version__
 from sklearn_imbal.exceptions import ModelFileError, ModelVersionWarning
 
@@ -43,24 +41,17 @@ class _SavedKerasModel:
         return cls(keras_model_bytes(model))
 
     def load(self, owner="estimator"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "model.keras")
-            with open(path, "wb") as handle:
-                handle.write(self.payload)
-            try:
-                try:
-                    return keras.saving.load_model(path, compile=True)
-                except (TypeError, ValueError):
-                    # A loss or metric that Keras cannot rebuild (e.g. a lambda) only
-                    # matters for further training; predictions need no compilation.
-                    return keras.saving.load_model(path, compile=False)
-            except Exception as exc:
-                raise ModelFileError(
-                    f"The Keras model saved inside this {owner} cannot be rebuilt "
-                    f"({type(exc).__name__}: {str(exc)[:300]}). Its saved bytes are "
-                    "corrupt (a damaged or truncated file), or it uses custom Keras "
-                    "objects (layers, losses) that are not imported in this process."
-                ) from exc
+        try:
+            # A loss or metric Keras cannot rebuild (e.g. a lambda) fails with a
+            # TypeError or ValueError; the model then loads uncompiled.
+            return keras_model_from_bytes(self.payload, uncompiled_on=(TypeError, ValueError))
+        except Exception as exc:
+            raise ModelFileError(
+                f"The Keras model saved inside this {owner} cannot be rebuilt "
+                f"({type(exc).__name__}: {str(exc)[:300]}). Its saved bytes are "
+                "corrupt (a damaged or truncated file), or it uses custom Keras "
+                "objects (layers, losses) that are not imported in this process."
+            ) from exc
 
 
 class KerasPicklingMixin:
