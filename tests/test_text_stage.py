@@ -166,3 +166,36 @@ def test_keras_text_vectorization_still_has_the_private_step_we_call():
     layer = make_text_vectorization(analyzer="word", ngrams=(1, 2), max_tokens=None)
     tokens = text_vectorization_tokens(layer, tf.constant(["Hello, World!", ""]))
     assert tokens.to_list() == [[b"hello", b"world", b"hello world"], []]
+
+
+@pytest.mark.parametrize("activation", [None, "sigmoid"])
+def test_sparse_input_dense_computes_what_keras_dense_computes(activation):
+    # The TF-IDF heads' first layer: the same product on sparse and dense batches as
+    # keras.layers.Dense with the same weights, and the same kernel gradient.
+    import keras
+
+    from sklearn_imbal.keras._layers import SparseInputDense
+
+    rng = np.random.RandomState(0)
+    matrix = sp.random(7, 30, density=0.2, format="csr", random_state=rng, dtype=np.float32)
+    matrix[3] = 0  # a row without non-zeros
+    coo = matrix.tocoo()
+    batch = tf.sparse.reorder(tf.SparseTensor(
+        np.stack([coo.row, coo.col], axis=1).astype(np.int64), coo.data, matrix.shape))
+    ours, theirs = SparseInputDense(4, activation=activation), keras.layers.Dense(
+        4, activation=activation)
+    ours.build((None, 30))
+    theirs.build((None, 30))
+    theirs.set_weights([rng.normal(size=(30, 4)).astype(np.float32),
+                        rng.normal(size=4).astype(np.float32)])
+    ours.set_weights(theirs.get_weights())
+    for x in (batch, matrix.toarray()):
+        assert_float32_close(ours(x).numpy(), theirs(x).numpy())
+    gradients = []
+    for layer in (ours, theirs):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.square(layer(batch)))
+        gradients.append(tf.convert_to_tensor(tape.gradient(loss, layer.kernel)).numpy())
+    assert_float32_close(*gradients)
+    restored = SparseInputDense.from_config(ours.get_config())
+    assert type(restored) is SparseInputDense and restored.units == 4

@@ -30,7 +30,7 @@ import math
 import keras
 import numpy as np
 
-from sklearn_imbal.keras._layers import MaskedMean, ZeroPadding
+from sklearn_imbal.keras._layers import MaskedMean, SparseInputDense, ZeroPadding
 from sklearn_imbal.keras._text_stage import HEAD
 
 __all__ = ["ARCHITECTURES", "LayerSeeds", "build_text_model", "output_layer", "prior_logits"]
@@ -63,19 +63,22 @@ def prior_logits(class_prior, n_classes):
     return [math.log(prior[1] / prior[0])] if n_classes == 2 else list(np.log(prior))
 
 
-def output_layer(n_classes, *, l2=0.0, class_prior=None, name="output", seed=None):
+def output_layer(n_classes, *, l2=0.0, class_prior=None, name="output", seed=None,
+                 sparse_input=False):
     """The final Dense layer: one sigmoid unit for 2 classes, softmax otherwise.
 
     ``class_prior`` (the weighted share of each class in the training data)
     initializes the bias to the prior log-odds, so training starts from the
     base rate instead of 50/50: a small help with rare classes. ``seed`` seeds
-    the kernel initializer.
+    the kernel initializer. ``sparse_input``: the layer takes a
+    ``tf.SparseTensor`` (a :class:`~sklearn_imbal.keras._layers.SparseInputDense`).
     """
     n_outputs = 1 if n_classes == 2 else n_classes
     bias = "zeros"
     if class_prior is not None:
         bias = keras.initializers.Constant(prior_logits(class_prior, n_classes))
-    return keras.layers.Dense(
+    layer = SparseInputDense if sparse_input else keras.layers.Dense
+    return layer(
         n_outputs,
         activation="sigmoid" if n_classes == 2 else "softmax",
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
@@ -165,14 +168,16 @@ def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden
     if hidden_units and architecture != "cnn":
         if dropout and not sparse_input:
             x = keras.layers.Dropout(dropout, seed=seeds(), name="dropout_features")(x)
-        x = keras.layers.Dense(
+        hidden = SparseInputDense if sparse_input else keras.layers.Dense
+        x = hidden(
             hidden_units, activation="relu", kernel_regularizer=regularizer,
             kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()), name="hidden",
         )(x)
         sparse_input = False
     if dropout and not sparse_input:
         x = keras.layers.Dropout(dropout, seed=seeds(), name="dropout")(x)
-    outputs = output_layer(n_classes, l2=l2, class_prior=class_prior, seed=seeds())(x)
+    outputs = output_layer(n_classes, l2=l2, class_prior=class_prior, seed=seeds(),
+                           sparse_input=sparse_input)(x)
     head = keras.Model(inputs, outputs, name=HEAD)
     text = keras.Input(shape=(), dtype="string", name="text")
     return keras.Model(text, head(stage.model(text)), name=f"text_{architecture}")

@@ -22,6 +22,7 @@ __all__ = [
     "CharNgramSplitter",
     "MaskedMean",
     "SparseConcatenate",
+    "SparseInputDense",
     "SublinearTfIdf",
     "ZeroPadding",
 ]
@@ -166,6 +167,28 @@ class SublinearTfIdf(keras.layers.Layer):
             normalize=self.normalize,
         )
         return config
+
+
+@keras.saving.register_keras_serializable(package="sklearn_imbal")
+class SparseInputDense(keras.layers.Dense):
+    """A ``Dense`` layer whose sparse input is multiplied with ``sparse_dense_matmul``.
+
+    The same weights, options and output as ``keras.layers.Dense``. Only the
+    product of a ``tf.SparseTensor`` batch with the kernel differs: Keras turns
+    it into ``embedding_lookup_sparse`` (a lookup, a segment sum and an
+    ``IndexedSlices`` gradient), which for the TF-IDF heads costs about twice as
+    much per epoch as TensorFlow's sparse-dense product, whose kernel gradient
+    is the transposed product (benchmarks/fit_speed.py). Dense input goes
+    through ``Dense`` unchanged.
+    """
+
+    def call(self, inputs, training=None):
+        if not isinstance(inputs, tf.SparseTensor):
+            return super().call(inputs)
+        x = tf.sparse.sparse_dense_matmul(inputs, tf.cast(self.kernel, inputs.dtype))
+        if self.bias is not None:
+            x = x + self.bias
+        return x if self.activation is None else self.activation(x)
 
 
 @keras.saving.register_keras_serializable(package="sklearn_imbal")
