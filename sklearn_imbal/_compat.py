@@ -329,3 +329,16 @@ def import_keras_hub():
             f"(keras-hub needs Python >= 3.11 and Keras >= 3.15). The import failed with: {exc}"
         ) from exc
     return keras_hub
+
+
+def adam_moments(optimizer, variable):
+    """The first- and second-moment ``tf.Variable``\\ s a Keras ``Adam`` keeps for ``variable``.
+
+    Why: :class:`~sklearn_imbal.keras.LazyAdam` updates only some rows of them,
+    and Keras has no public accessor for an optimizer's slots. ``Adam.build``
+    keeps them in ``_momentums`` and ``_velocities``, in the order of
+    ``_get_variable_index``, in Keras 3.3 through 3.15; ``.value`` is the
+    backing ``tf.Variable`` of a Keras variable on the TensorFlow backend.
+    """
+    index = optimizer._get_variable_index(variable)
+    return optimizer._momentums[index].value, optimizer._velocities[index].value

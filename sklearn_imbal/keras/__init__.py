@@ -22,6 +22,7 @@ from sklearn_imbal.keras._layers import (  # noqa: E402
     SublinearTfIdf,
     ZeroPadding,
 )
+from sklearn_imbal.keras._optimizers import LazyAdam  # noqa: E402
 from sklearn_imbal.keras._text_classifier import KerasTextClassifier  # noqa: E402
 from sklearn_imbal.keras._vector_classifier import KerasVectorClassifier  # noqa: E402
 
@@ -34,6 +35,7 @@ __all__ = [
     "CharNgramSplitter",
     "KerasTextClassifier",
     "KerasVectorClassifier",
+    "LazyAdam",
     "MaskedMean",
     "SparseConcatenate",
     "SublinearTfIdf",

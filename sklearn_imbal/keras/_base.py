@@ -58,6 +58,7 @@ from sklearn_imbal.keras._imbalance import (
     class_weight_per_sample,
     shuffled_index_batches,
 )
+from sklearn_imbal.keras._optimizers import resolve_optimizer
 from sklearn_imbal.keras._params import RoutedParamsMixin, call_model_builder
 
 # _SavedKerasModel: models pickled before pickling had its own module name the
@@ -244,8 +245,7 @@ class BaseKerasClassifier(
         optimizer = self.optimizer
         if isinstance(optimizer, keras.optimizers.Optimizer):
             return optimizer.__class__.from_config(optimizer.get_config())
-        if isinstance(optimizer, str):
-            optimizer = type(keras.optimizers.get(optimizer))
+        optimizer = resolve_optimizer(optimizer)
         params = self._routed("optimizer")
         params.setdefault("learning_rate", self._learning_rate(decay_steps))
         try:

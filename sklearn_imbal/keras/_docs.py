@@ -20,8 +20,13 @@ loss : str, keras loss or None, default=None
     class or instance, or a callable; see :mod:`sklearn_imbal.losses`.
 """,
     "optimizer": """\
-optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
-    Parameters may be routed as ``optimizer__name``.
+optimizer : str, keras.optimizers.Optimizer class or instance, default="lazy_adam"
+    ``"lazy_adam"``: :class:`~sklearn_imbal.keras.LazyAdam`, Adam that updates
+    only the rows of an embedding table (or of a first layer on sparse input
+    without an L2 penalty) that a batch touches, and is Adam itself for every
+    dense gradient (the ``"tfidf"`` heads, penalized kernels).
+    Or any Keras optimizer name, class or instance. Parameters may be routed
+    as ``optimizer__name``.
 """,
     "learning_rate_schedule": """\
 learning_rate_schedule : {"constant", "cosine"}, default="constant"

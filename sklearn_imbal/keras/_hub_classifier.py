@@ -110,9 +110,10 @@ def tokenize(preprocessor, texts):
     return {key: tf.concat([chunk[key] for chunk in chunks], axis=0) for key in chunks[0]}
 
 
-# Its epochs and batch_size have other defaults (a fine-tuning run's), documented here.
+# Its optimizer, epochs and batch_size have other defaults (a fine-tuning run's),
+# documented here.
 @fill_doc(**{name: entry for name, entry in SHARED_PARAMETERS.items()
-             if name not in ("epochs", "batch_size")}, **SHARED_ATTRIBUTES)
+             if name not in ("optimizer", "epochs", "batch_size")}, **SHARED_ATTRIBUTES)
 class KerasHubTextClassifier(BaseKerasClassifier):
     """A pretrained KerasHub transformer fine-tuned on raw text, as a scikit-learn classifier.
 
@@ -148,7 +149,9 @@ class KerasHubTextClassifier(BaseKerasClassifier):
         Dropout before the classification head; None keeps the preset's
         default (0.1 for BERT).
     {loss}
-    {optimizer}
+    optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
+        Keras' Adam: every weight of the backbone, embeddings included, takes
+        the full update. Parameters may be routed as ``optimizer__name``.
     learning_rate : float, default=5e-5
         The optimizer's learning rate; 2e-5 to 5e-5 is the usual range for
         fine-tuning a whole BERT-style model.

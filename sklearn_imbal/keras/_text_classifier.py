@@ -223,7 +223,7 @@ class KerasTextClassifier(BaseKerasClassifier):
         dropout: float = 0.0,
         l2: float = 1e-5,
         loss: str | Callable[..., Any] | None = None,
-        optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "adam",
+        optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "lazy_adam",
         learning_rate: float = 0.02,
         learning_rate_schedule: str = "constant",
         epochs: int = 20,
