@@ -9,7 +9,12 @@ tuned on five folds of the training part, then refitted on all of it):
   adds a row with five-fold threshold tuning;
 * ``char_svc``: char_wb 2-5-gram TF-IDF + LinearSVC(balanced);
 * ``word_char_svc``: word 1-2 and char_wb 2-5-gram TF-IDF + LinearSVC(C=0.3, balanced);
-* ``word_logreg``: word 1-2-gram TF-IDF + LogisticRegression(balanced).
+* ``word_logreg``: word 1-2-gram TF-IDF + LogisticRegression(balanced);
+* ``ensemble-seeds`` (only with ``--rows``): the default search's default
+  candidate (its sampler and Keras pipeline) with seeds 0, 1, 2, averaged by
+  ``make_text_ensemble`` (threshold on 5 folds of the ensemble: 18 fits);
+* ``search-top3`` (only with ``--rows``): ``make_text_search(ensemble=3)``, the
+  default search, then the ensemble of its 3 best candidates (19 + 18 fits).
 
 Datasets: the SMS spam data shipped with the package (``--splits-sms``, default 8)
 and Reuters-21578 ``crude`` against the rest (``--splits-reuters``, default 5),
@@ -44,10 +49,11 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 
 import sklearn_imbal  # noqa: E402
 from sklearn_imbal.datasets import load_sms_spam  # noqa: E402
+from sklearn_imbal.ensemble import make_text_ensemble  # noqa: E402
 from sklearn_imbal.search import BASELINES, make_text_baseline, make_text_search  # noqa: E402
 
 REUTERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578_crude.csv.gz"
-ROWS = ("search", "search-cv5", *BASELINES)
+ROWS = ("search", "search-cv5", *BASELINES, "ensemble-seeds", "search-top3")
 ANCHOR = "char_svc"
 
 
@@ -67,6 +73,18 @@ def load(name, reuters_path):
 def make_row(name, seed, epochs, n_jobs):
     if name in BASELINES:
         return make_text_baseline(name, random_state=seed)
+    if name == "ensemble-seeds":
+        # The pipeline inside the default search's threshold step: its default candidate.
+        pipeline = make_text_search(random_state=seed).estimator.estimator
+        if epochs is not None:
+            pipeline.set_params(clf__epochs=epochs)
+        return make_text_ensemble([pipeline], seeds=(0, 1, 2), random_state=seed,
+                                  n_jobs=n_jobs)
+    if name == "search-top3":
+        model = make_text_search(random_state=seed, n_jobs=n_jobs, ensemble=3)
+        if epochs is not None:
+            model.set_params(search__estimator__estimator__clf__epochs=epochs)
+        return model
     search = make_text_search(random_state=seed, n_jobs=n_jobs,
                               threshold_cv=5 if name == "search-cv5" else 0.2)
     if epochs is not None:

@@ -18,11 +18,13 @@ _LAZY = {
     "KerasTextClassifier": "sklearn_imbal.keras",
     "KerasHubTextClassifier": "sklearn_imbal.keras",
     "make_text_baseline": "sklearn_imbal.search",
+    "make_text_ensemble": "sklearn_imbal.ensemble",
     "make_text_search": "sklearn_imbal.search",
     "KerasVectorClassifier": "sklearn_imbal.keras",
     "TextAugmentOverSampler": "sklearn_imbal.sampling",
     "TextRandomOverSampler": "sklearn_imbal.sampling",
     "TextRandomUnderSampler": "sklearn_imbal.sampling",
+    "SearchEnsembleClassifier": "sklearn_imbal.ensemble",
     "load_model": "sklearn_imbal._persistence",
     "save_model": "sklearn_imbal._persistence",
 }

@@ -42,8 +42,8 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_imbal.exceptions import ModelFileError
 from sklearn_imbal.utils._files import atomic_path
 
-__all__ = ["SKOPS_SUFFIX", "find_keras_model", "keras_model_bytes", "keras_model_from_bytes",
-           "load_model", "save_keras_model", "save_model"]
+__all__ = ["SKOPS_SUFFIX", "find_keras_model", "find_keras_models", "keras_model_bytes",
+           "keras_model_from_bytes", "load_model", "save_keras_model", "save_model"]
 
 #: The file suffix that makes :func:`save_model` write the safe ``.skops`` format.
 SKOPS_SUFFIX = ".skops"
@@ -113,9 +113,11 @@ def find_keras_model(estimator: Any) -> Any:
     """The fitted ``keras.Model`` inside a (meta-)estimator or pipeline, or None.
 
     Looks at ``model_``, then breadth first through ``estimator_``,
-    ``best_estimator_``, ``estimator`` and a pipeline's steps, so a search of a
-    threshold tuner of a pipeline ending in a Keras classifier finds the
-    classifier's network.
+    ``best_estimator_``, ``ensemble_``, ``estimator``, a pipeline's steps and
+    an ensemble's members (``estimators_``), so a search of a threshold tuner
+    of a pipeline ending in a Keras classifier finds the classifier's network.
+    An ensemble holds one network per member: :func:`find_keras_models` lists
+    them all.
 
     Parameters
     ----------
@@ -127,8 +129,34 @@ def find_keras_model(estimator: Any) -> Any:
     model : keras.Model or None
         The first fitted Keras model found.
     """
+    models = find_keras_models(estimator)
+    return models[0] if models else None
+
+
+def find_keras_models(estimator: Any) -> list[Any]:
+    """Every fitted ``keras.Model`` that predicts for a (meta-)estimator, in member order.
+
+    The search of :func:`find_keras_model`, not stopping at the first: one
+    network for a Keras classifier or a pipeline ending in one, one per member
+    for an ensemble of them (``VotingClassifier.estimators_``, as
+    :func:`~sklearn_imbal.make_text_ensemble` builds). A fitted meta-estimator's
+    unfitted template (``estimator``) is looked into only where there is no
+    fitted one, and a :class:`~sklearn_imbal.SearchEnsembleClassifier`'s search
+    (``search_``, whose refitted best candidate does not predict) not at all.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A fitted estimator, pipeline, meta-estimator or search.
+
+    Returns
+    -------
+    models : list of keras.Model
+        Empty when there is none.
+    """
     import keras
 
+    found: list[Any] = []
     pending, seen = [estimator], set()
     while pending:
         current = pending.pop(0)
@@ -136,11 +164,17 @@ def find_keras_model(estimator: Any) -> Any:
             continue
         seen.add(id(current))
         if isinstance(getattr(current, "model_", None), keras.Model):
-            return current.model_
-        for attribute in ("estimator_", "best_estimator_", "estimator"):
-            pending.append(getattr(current, attribute, None))
+            found.append(current.model_)
+            continue
+        fitted = [getattr(current, name, None)
+                  for name in ("estimator_", "best_estimator_", "ensemble_")]
+        pending += [inner for inner in fitted if inner is not None] or [
+            getattr(current, "estimator", None)]
         pending += [step for _, step in getattr(current, "steps", [])]
-    return None
+        members = getattr(current, "estimators_", None)
+        if isinstance(members, list):
+            pending += members
+    return found
 
 
 def save_keras_model(model: Any, path: str | os.PathLike[str]) -> Path:

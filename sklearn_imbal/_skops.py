@@ -25,6 +25,7 @@ classifiers' internals may change without this module knowing them.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import inspect
 import os
@@ -91,7 +92,9 @@ def _detach(value, memo):
     elif isinstance(value, dict):
         entries = {name: _detach(item, memo) for name, item in value.items()}
         if any(entries[name] is not value[name] for name in value):
-            result = value.copy()
+            # copy.copy keeps the type: a VotingClassifier's named_estimators_
+            # is a Bunch, which dict.copy would turn into a plain dict.
+            result = copy.copy(value)
             result.update(entries)
     elif _walks_into(value):
         attrs = {name: _detach(item, memo) for name, item in vars(value).items()}

@@ -211,6 +211,7 @@ def _n_candidates(space):
         "verbose": ["verbose"],
         "checkpoint": [str, os.PathLike, None],
         "preset": [str, os.PathLike, None],
+        "ensemble": [Interval(Integral, 1, None, closed="left"), None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -230,7 +231,8 @@ def make_text_search(
     verbose: int = 0,
     checkpoint: str | os.PathLike[str] | None = None,
     preset: str | os.PathLike[str] | None = None,
-) -> GridSearchCV | RandomizedSearchCV:
+    ensemble: int | None = None,
+) -> Any:
     """A ready, unfitted hyperparameter search for imbalanced text classification.
 
     Builds, without fitting anything::
@@ -349,11 +351,20 @@ def make_text_search(
         fine-tuning fit per candidate and fold. Other settings of the
         classifier go through ``set_params``
         (``estimator__estimator__clf__sequence_length``...).
+    ensemble : int or None, default=None
+        An int ``k``: return a :class:`~sklearn_imbal.ensemble.SearchEnsembleClassifier`
+        whose ``fit`` runs the search, then averages the probabilities of its
+        ``k`` best candidates with the threshold tuned on the ensemble's
+        out-of-fold probabilities (:func:`~sklearn_imbal.ensemble.make_text_ensemble`)
+        over ``threshold_cv`` folds (5 for a float ``threshold_cv``): ``k x
+        (folds + 1)`` more fits after the search. Needs a ``threshold_scoring``.
+        None: the search itself.
 
     Returns
     -------
-    search : GridSearchCV or RandomizedSearchCV
-        Unfitted; with a ``checkpoint``, their checkpointed subclasses.
+    search : GridSearchCV, RandomizedSearchCV or SearchEnsembleClassifier
+        Unfitted; with a ``checkpoint``, their checkpointed subclasses; with
+        ``ensemble``, the search inside a ``SearchEnsembleClassifier``.
 
     See Also
     --------
@@ -372,6 +383,9 @@ def make_text_search(
     ('f1', 0.2, False)
     >>> search.get_params()["estimator__estimator__clf__epochs"]
     20
+    >>> ensemble = make_text_search(ensemble=3)
+    >>> type(ensemble).__name__, ensemble.k, ensemble.threshold_cv, type(ensemble.search).__name__
+    ('SearchEnsembleClassifier', 3, 5, 'GridSearchCV')
     >>> make_text_search(threshold_scoring="roc_auc")
     Traceback (most recent call last):
         ...
@@ -384,6 +398,21 @@ def make_text_search(
 
     if threshold_scoring is not None:
         check_threshold_scoring(threshold_scoring, name="threshold_scoring")
+    elif ensemble is not None:
+        raise ValueError("ensemble= tunes the ensemble's decision threshold for "
+                         "threshold_scoring, which is None; give both or neither.")
+    if ensemble is not None:
+        from sklearn_imbal.ensemble import SearchEnsembleClassifier
+
+        search = make_text_search(
+            scoring=scoring, threshold_scoring=threshold_scoring, param_space=param_space,
+            budget=budget, cv=cv, threshold_cv=threshold_cv, threshold_refit=threshold_refit,
+            prior_correction=prior_correction, refit=refit, n_jobs=n_jobs,
+            random_state=random_state, verbose=verbose, checkpoint=checkpoint, preset=preset)
+        folds = threshold_cv if isinstance(threshold_cv, Integral) else 5
+        return SearchEnsembleClassifier(search, k=ensemble, threshold_scoring=threshold_scoring,
+                                        threshold_cv=folds, random_state=random_state,
+                                        n_jobs=n_jobs)
     budgets, space_of = (BUDGETS, default_space) if preset is None else (HUB_BUDGETS, hub_space)
     n_iter: int | None
     if isinstance(budget, str):

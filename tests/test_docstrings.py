@@ -17,6 +17,7 @@ from sklearn_imbal.utils._docstring import fill_doc
 PUBLIC_MODULES = [
     "sklearn_imbal",
     "sklearn_imbal.datasets",
+    "sklearn_imbal.ensemble",
     "sklearn_imbal.keras",
     "sklearn_imbal.losses",
     "sklearn_imbal.metrics",

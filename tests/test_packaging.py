@@ -15,10 +15,11 @@ import pytest
 from packaging.version import Version
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 from sklearn.utils import estimator_html_repr, get_tags
 
 import sklearn_imbal
-from sklearn_imbal import KerasTextClassifier
+from sklearn_imbal import KerasTextClassifier, SearchEnsembleClassifier, make_text_baseline
 from sklearn_imbal.pipeline import Pipeline
 from sklearn_imbal.search import CheckpointedGridSearchCV, CheckpointedRandomizedSearchCV
 from sklearn_imbal.sampling import TextRandomOverSampler
@@ -183,6 +184,10 @@ INSTANCES = {
         LogisticRegression(), {"C": [1.0]}, cv=2),
     "CheckpointedRandomizedSearchCV": lambda: CheckpointedRandomizedSearchCV(
         LogisticRegression(), {"C": [1.0]}, n_iter=1, cv=2),
+    # A search of a classical text model: the ensemble's fits stay cheap.
+    "SearchEnsembleClassifier": lambda: SearchEnsembleClassifier(
+        GridSearchCV(make_text_baseline("word_logreg", threshold_cv=0.25),
+                     {"estimator__clf__C": [0.3, 3.0]}, cv=2), k=2, threshold_cv=2),
 }
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sklearn_imbal._persistence import (
-    find_keras_model,
+    find_keras_models,
     load_model,
     save_keras_model,
     save_model,
@@ -37,13 +37,15 @@ from sklearn_imbal.cli._errors import UsageError
 from sklearn_imbal.report import to_jsonable
 from sklearn_imbal.utils._files import atomic_path
 
-__all__ = ["KERAS_FILE", "META_FILE", "MODEL_FILE", "PICKLE_FILE", "LoadedModel",
-           "load_model_folder", "save_model_folder"]
+__all__ = ["KERAS_FILE", "MEMBER_KERAS_FILE", "META_FILE", "MODEL_FILE", "PICKLE_FILE",
+           "LoadedModel", "load_model_folder", "save_model_folder"]
 
 MODEL_FILE = "model.skops"
 #: The pickle earlier versions wrote; loaded from a folder without ``model.skops``.
 PICKLE_FILE = "model.joblib"
 KERAS_FILE = "model.keras"
+#: An ensemble's member networks: ``model-1.keras``, ``model-2.keras``... (no ``model.keras``).
+MEMBER_KERAS_FILE = "model-{}.keras"
 META_FILE = "model.json"
 _FORMAT = "sklearn-imbal model"
 
@@ -51,6 +53,11 @@ _FORMAT = "sklearn-imbal model"
 def save_model_folder(estimator: Any, folder: Path,
                       metadata: dict[str, Any]) -> dict[str, Path]:
     """Write ``model.skops``, ``model.keras`` (if a Keras network is inside) and ``model.json``.
+
+    An ensemble of Keras members (:func:`~sklearn_imbal.make_text_ensemble`)
+    has no one network: each member's goes to ``model-1.keras``,
+    ``model-2.keras``... in member order (the ensemble's probability is their
+    mean), listed in ``model.json`` as ``keras_member_files``.
 
     The model files are written by :mod:`sklearn_imbal._persistence`
     (:func:`~sklearn_imbal.save_model`, :func:`save_keras_model`), each
@@ -60,14 +67,19 @@ def save_model_folder(estimator: Any, folder: Path,
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"model": save_model(estimator, folder / MODEL_FILE)}
     digest = hashlib.sha256(paths["model"].read_bytes()).hexdigest()
-    network = find_keras_model(estimator)
-    if network is not None:
-        paths["keras"] = save_keras_model(network, folder / KERAS_FILE)
+    networks = find_keras_models(estimator)
+    if len(networks) == 1:
+        paths["keras"] = save_keras_model(networks[0], folder / KERAS_FILE)
+    members = [MEMBER_KERAS_FILE.format(i) for i in range(1, len(networks) + 1)]
+    if len(networks) > 1:
+        for i, (name, network) in enumerate(zip(members, networks), start=1):
+            paths[f"keras-{i}"] = save_keras_model(network, folder / name)
     document = to_jsonable({
         "format": _FORMAT,
         "model_file": MODEL_FILE,
         "model_sha256": digest,
-        "keras_file": KERAS_FILE if network is not None else None,
+        "keras_file": KERAS_FILE if len(networks) == 1 else None,
+        **({"keras_member_files": members} if len(networks) > 1 else {}),
         **metadata,
     })
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"

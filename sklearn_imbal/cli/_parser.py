@@ -126,6 +126,12 @@ def _add_search_options(parser):
                        help="keep texts that repeat an earlier text exactly (by "
                             "default they are dropped, as a duplicate on both sides of "
                             "the split inflates test scores)")
+    group.add_argument("--ensemble", type=_int_at_least(1), metavar="K",
+                       help="save the ensemble of the K best candidates instead of the "
+                            "best one: their probabilities averaged, the threshold tuned "
+                            "on the ensemble's out-of-fold probabilities over 5 folds, "
+                            "each member refitted on the training part (K x 6 more Keras "
+                            "fits after the search; default: the best candidate alone)")
     group.add_argument("--checkpoint", metavar="DIR",
                        help="keep every finished fit's scores in DIR (created if "
                             "missing); after an interruption (Ctrl-C, a killed process, "

@@ -110,6 +110,7 @@ def _cv_results(search):
 def _n_candidates(search):
     from sklearn.model_selection import ParameterGrid
 
+    search = getattr(search, "search", search)  # make_text_search(ensemble=K)
     if hasattr(search, "n_iter"):
         return search.n_iter
     return len(ParameterGrid(search.param_grid))
@@ -121,7 +122,7 @@ def _make_search(args):
     search = make_text_search(
         scoring=args.scoring, threshold_scoring=args.threshold_scoring, budget=args.budget,
         cv=args.cv, n_jobs=args.n_jobs, random_state=args.random_state,
-        checkpoint=args.checkpoint,
+        checkpoint=args.checkpoint, ensemble=args.ensemble,
     )
     epochs = [key for key in search.get_params() if key.endswith("clf__epochs")]
     if args.epochs is not None:
@@ -262,10 +263,13 @@ def _fit_search(args, search, X_train, y_train, scorer):
                 say(f"checkpoint: {folder} holds {reused} finished fit"
                     f"{'s' if reused > 1 else ''} of an earlier run; they are reused")
         counter = str(Path(folder, "progress"))
-        search.set_params(scoring=FitCounter(scorer, counter))
+        getattr(search, "search", search).set_params(scoring=FitCounter(scorer, counter))
+        after = f"refitting the best candidate on all {len(y_train):,} training texts"
+        if args.ensemble:
+            after += (f", then the ensemble of the {args.ensemble} best "
+                      f"({args.ensemble * (search.threshold_cv + 1)} fits)")
         with SearchProgress(total, counter, sys.stderr, mode=_progress_mode(args),
-                            after=f"refitting the best candidate on all "
-                                  f"{len(y_train):,} training texts"), \
+                            after=after), \
                 user_errors(CheckpointMismatchError):
             search.fit(X_train, y_train)
 
@@ -291,11 +295,33 @@ def _load_and_split(args):
     return data, X_train, X_test, y_train, y_test
 
 
+_MODEL_DESCRIPTION = ("make_text_search's best estimator: "
+                      "HoldoutThresholdClassifier(Pipeline([sampler, KerasTextClassifier]))")
+
+
+def _check_ensemble(args, model, n_candidates, y_train):
+    """``--ensemble K``: at most the candidates; threshold folds the rarer label can fill."""
+    if not args.ensemble:
+        return
+    if args.ensemble > n_candidates:
+        raise UsageError(f"--ensemble {args.ensemble} is more than the {n_candidates} "
+                         f"candidates of --budget {args.budget}; give at most "
+                         f"{n_candidates}.")
+    # As for the baselines: fewer folds where a label has few training texts.
+    folds = max(2, min(model.threshold_cv, int(np.bincount(y_train).min())))
+    model.set_params(threshold_cv=folds)
+    say(f"ensemble: the {args.ensemble} best candidates, probabilities averaged, "
+        f"threshold tuned on {folds} folds: {args.ensemble * (folds + 1)} more Keras fits "
+        "after the search")
+
+
 def _print_results(args, search, summary, baselines, n_test_positive, n_test):
     positive = summary["pos_label"]
     print(f"\ntest set: {n_test:,} texts, {n_test_positive:,} labelled {positive!r}; "
           "never used for fitting, selection or threshold tuning\n")
-    print(_table([("Keras search (make_text_search)", summary)]
+    name = (f"Keras ensemble, {args.ensemble} best (make_text_search)" if args.ensemble
+            else "Keras search (make_text_search)")
+    print(_table([(name, summary)]
                  + [(name, row_summary) for name, _, row_summary, _ in baselines]))
     print("(the LinearSVC threshold is a margin of its decision_function)")
     params = _short_params(search.best_params_)
@@ -320,6 +346,7 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         import_tensorflow_quietly(args.debug)
         search, epochs = _make_search(args)
         n_candidates = _n_candidates(search)
+        _check_ensemble(args, search, n_candidates, y_train)
         say(f"search: {n_candidates} candidate{'s' if n_candidates > 1 else ''} x "
             f"{args.cv} folds = {n_candidates * args.cv} Keras fits of {epochs} epochs "
             f"(budget {args.budget!r}), then one refit; selected by {args.scoring}, "
@@ -327,7 +354,8 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         search_started = time.monotonic()
         _fit_search(args, search, X_train, y_train, scorer)
         search_seconds = time.monotonic() - search_started
-    model = search.best_estimator_
+    model = search if args.ensemble else search.best_estimator_
+    search = getattr(search, "search_", search)
 
     positive = data.labels[1]
     names_test = np.asarray(data.labels)[y_test]
@@ -352,10 +380,12 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         "command": args.command,
         "argv": argv,
         "data": described,
-        "model": {"description": "make_text_search's best estimator: "
-                                 "HoldoutThresholdClassifier(Pipeline([sampler, "
-                                 "KerasTextClassifier]))",
-                  "threshold": threshold, "best_params": _short_params(search.best_params_)},
+        "model": {"description": _MODEL_DESCRIPTION if not args.ensemble else (
+                      f"make_text_search(ensemble={args.ensemble}): SearchEnsembleClassifier, "
+                      f"the mean probability of the {args.ensemble} best candidates, "
+                      f"threshold tuned on {model.threshold_cv} folds"),
+                  "threshold": threshold, "best_params": _short_params(search.best_params_),
+                  "ensemble": args.ensemble},
         "search": {"scoring": args.scoring, "threshold_scoring": args.threshold_scoring,
                    "budget": args.budget, "epochs": epochs, "cv": args.cv,
                    "n_candidates": n_candidates, "best_score": search.best_score_,
