@@ -19,6 +19,7 @@ from sklearn_imbal.keras._layers import (  # noqa: E402
     CharNgramSplitter,
     MaskedMean,
     SparseConcatenate,
+    SparseInputDense,
     SublinearTfIdf,
     ZeroPadding,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "LazyAdam",
     "MaskedMean",
     "SparseConcatenate",
+    "SparseInputDense",
     "SublinearTfIdf",
     "ZeroPadding",
 ]

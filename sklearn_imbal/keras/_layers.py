@@ -180,6 +180,11 @@ class SparseInputDense(keras.layers.Dense):
     much per epoch as TensorFlow's sparse-dense product, whose kernel gradient
     is the transposed product (benchmarks/fit_speed.py). Dense input goes
     through ``Dense`` unchanged.
+
+    Parameters
+    ----------
+    units, activation, use_bias, kernel_initializer, **kwargs
+        As in ``keras.layers.Dense``.
     """
 
     def call(self, inputs, training=None):
