@@ -131,7 +131,7 @@ def worker(quick):
 
         embedding(1)  # warm-up: TensorFlow's start-up
         timer = EpochTimer()
-        model = embedding(5, [timer])
+        model = embedding(5, callbacks=[timer])
         results[f"{architecture} epoch"] = (timer.median_after_first(), auc(model))
     print("RESULT " + json.dumps(results), flush=True)
 
