@@ -76,7 +76,8 @@ def _named_members(members):
         raise ValueError(f"members' names must be unique; got {given}.")
     unnamed = [_readable_name(estimator) for name, estimator in pairs if name is None]
     counts = {base: unnamed.count(base) for base in unnamed}
-    taken, numbered = set(given), {}
+    taken: set[str] = set(given)
+    numbered: dict[str, int] = {}
     named = []
     for name, estimator in pairs:
         if name is None:
@@ -303,7 +304,8 @@ def make_text_ensemble(
                 f"seeds= repeats one member with several seeds; got {len(named)} "
                 "members. Give one member (or search= with k=1), or no seeds."
             )
-        named = _seeded_members(*named[0], seeds)
+        name, estimator = named[0]
+        named = _seeded_members(name, estimator, seeds)
     cv = StratifiedKFold(threshold_cv, shuffle=True, random_state=random_state)
     return HoldoutThresholdClassifier(
         VotingClassifier(named, voting="soft", n_jobs=n_jobs),

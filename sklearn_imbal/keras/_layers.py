@@ -187,7 +187,7 @@ class SparseInputDense(keras.layers.Dense):
         As in ``keras.layers.Dense``.
     """
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Any, training: Any = None) -> Any:
         if not isinstance(inputs, tf.SparseTensor):
             return super().call(inputs)
         x = tf.sparse.sparse_dense_matmul(inputs, tf.cast(self.kernel, inputs.dtype))
