@@ -420,22 +420,12 @@ class SearchEnsembleClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             n_jobs=self.n_jobs,
         ).fit(X, y)
         self.search_ = search
+        self.classes_ = self.ensemble_.classes_
+        self.best_threshold_ = self.ensemble_.best_threshold_
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.ensemble_, name):
                 setattr(self, name, getattr(self.ensemble_, name))
         return self
-
-    @property
-    def classes_(self) -> np.ndarray:
-        """The class labels, from the fitted ensemble."""
-        check_is_fitted(self, "ensemble_")
-        return self.ensemble_.classes_
-
-    @property
-    def best_threshold_(self) -> float:
-        """The ensemble's tuned decision threshold."""
-        check_is_fitted(self, "ensemble_")
-        return self.ensemble_.best_threshold_
 
     def predict(self, X: Any) -> np.ndarray:
         """The ensemble's decisions at its tuned threshold.
