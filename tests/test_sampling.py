@@ -348,7 +348,11 @@ def test_bad_parameters_are_named(cls, small_text_data):
 ])
 def test_grid_search_over_the_sampling_strategy_gives_finite_f1(cls, text_data):
     X, y = text_data
-    pipe = Pipeline([("sampler", cls(random_state=0)), ("clf", KerasTextClassifier(**TINY))])
+    # Keras' Adam: with LazyAdam (the default) the 4-epoch bag model on the
+    # under-sampled half of this tiny data set stays just under the F1 bar
+    # (0.596), since an embedding row's moments only move at the steps that touch it.
+    clf = KerasTextClassifier(**TINY, optimizer="adam")
+    pipe = Pipeline([("sampler", cls(random_state=0)), ("clf", clf)])
     search = GridSearchCV(pipe, {"sampler__sampling_strategy": [0.6, 1.0]}, scoring="f1",
                           cv=StratifiedKFold(2), error_score="raise")
     search.fit(X, y)
