@@ -480,3 +480,15 @@ def test_user_builder_params_are_checked(small_text_data):
 
 
 # Diverging losses and interrupted fits: tests/test_training_faults.py.
+
+
+def test_many_short_fits_in_one_process_log_no_retracing_warning(small_text_data, caplog):
+    # A search fits many models in one process; each fit traces its own epoch
+    # function. Traced through tf.function calls, fits of one or two epochs made
+    # TensorFlow log "triggered tf.function retracing" from the fifth fit on.
+    X, y = small_text_data
+    caplog.set_level("WARNING", logger="tensorflow")
+    for seed in range(6):
+        KerasTextClassifier(epochs=1, batch_size=32, random_state=seed,
+                            early_stopping=seed % 2 == 1).fit(X, y)
+    assert not [record for record in caplog.records if "retracing" in record.getMessage()]

@@ -156,10 +156,8 @@ def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validatio
         return model.train_step(data(index))
 
     if not model.run_eagerly:
-        train_epoch, evaluate, train_batch = (
-            tf.function(tf.autograph.experimental.do_not_convert(function),
-                        reduce_retracing=True)
-            for function in (train_epoch, evaluate, train_batch)
+        train_epoch, evaluate, train_batch = map(
+            _traced_on_first_call, (train_epoch, evaluate, train_batch)
         )
     per_batch = bool(verbose) or any(map(_has_batch_hooks, callbacks))
     guard, history = NonFiniteLossGuard(), keras.callbacks.History()
@@ -201,6 +199,27 @@ def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validatio
             break
     events.on_train_end(logs)
     return history.history, guard.bad_epoch
+
+
+def _traced_on_first_call(function):
+    """``function`` of a 1-D int64 index tensor, traced once, when first called.
+
+    A concrete function is traced explicitly rather than through ``tf.function``
+    calls: TensorFlow counts call-time tracing per Python function, and a search
+    traces these once per fit (many fits in one worker process), which would log
+    "triggered tf.function retracing" warnings for fits of few epochs.
+    """
+    concrete = None
+
+    def call(index):
+        nonlocal concrete
+        if concrete is None:
+            # Not converted by autograph: Keras' steps are plain graph code.
+            concrete = tf.function(tf.autograph.experimental.do_not_convert(function)) \
+                .get_concrete_function(tf.TensorSpec([None], tf.int64))
+        return concrete(index)
+
+    return call
 
 
 def extended_history(history, new):
