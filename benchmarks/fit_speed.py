@@ -24,7 +24,9 @@ measured one after the other in one run:
 Every row prints its test ROC AUC. ``--baseline DIR`` runs the same rows with
 another checkout of sklearn_imbal first on ``sys.path`` (e.g. ``git worktree add
 ../base v0.1``), so a change is measured side by side with what it replaces;
-``--demo`` also times ``sklearn-imbal demo`` end to end with each.
+``--demo`` also times ``sklearn-imbal demo`` end to end with each: with its
+default ``--n-jobs`` (``demo``) and with ``--n-jobs 1`` (``demo n_jobs=1``, one fit
+at a time in the command's process), one after the other.
 
 Run from the repository root: ``python benchmarks/fit_speed.py [--baseline DIR] [--demo]``.
 """
@@ -145,13 +147,13 @@ def _run(path, quick):
     return json.loads(line[len("RESULT "):])
 
 
-def _demo(path):
+def _demo(path, *options):
     env = {**os.environ, "PYTHONPATH": path}
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-c", "import sys; from sklearn_imbal.cli import main; "
-             "sys.exit(main())", "demo", "--output", folder],
+             "sys.exit(main())", "demo", "--output", folder, *options],
             env=env, check=True, capture_output=True, cwd=path,
         )
         return time.perf_counter() - start
@@ -175,11 +177,12 @@ def main():
     if args.demo:
         for name, path in sides.items():
             runs[name]["demo"] = (_demo(path), float("nan"))
-    rows = ROWS + (("demo",) if args.demo else ())
+            runs[name]["demo n_jobs=1"] = (_demo(path, "--n-jobs", "1"), float("nan"))
+    rows = ROWS + (("demo", "demo n_jobs=1") if args.demo else ())
     print(f"SMS spam training part, 3,400 texts; {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.2f}")
     header = "".join(f"{name + ' s':>14}{'x sklearn':>11}{'AUC':>8}" for name in runs)
-    print(f"{'row':<14}{header}" + (f"{'speed-up':>10}" if len(runs) == 2 else ""))
+    print(f"{'row':<16}{header}" + (f"{'speed-up':>10}" if len(runs) == 2 else ""))
     for row in rows:
         cells = ""
         for result in runs.values():
@@ -188,7 +191,7 @@ def main():
         if len(runs) == 2:
             before, after = (result[row][0] for result in runs.values())
             cells += f"{before / after:10.1f}"
-        print(f"{row:<14}{cells}")
+        print(f"{row:<16}{cells}")
 
 
 if __name__ == "__main__":

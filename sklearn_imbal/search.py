@@ -292,7 +292,7 @@ def make_text_search(
           ways to handle the imbalance x two L2 penalties; TF-IDF char
           1-6-grams, squared hinge loss, Adam at 0.02 with a cosine decay), 20
           epochs per fit, a grid search:
-          19 fits, about 2-3 minutes on the SMS spam training part on 2 cores;
+          19 fits, about 45-70 s on the SMS spam training part on 2 cores;
         * ``"medium"``: 9 candidates (adds cross-entropy), 20 epochs;
         * ``"large"``: 13 candidates (adds the ``"bag"`` and ``"cnn"``
           architectures), 30 epochs;
@@ -324,7 +324,13 @@ def make_text_search(
     refit : bool, str or callable, default=True
         As in ``GridSearchCV``; with several scorers, the name to select by.
     n_jobs : int or None, default=None
-        Parallel candidate fits (each Keras fit also uses several threads).
+        Parallel candidate fits, as in ``GridSearchCV``. None: one at a time,
+        unless a surrounding ``joblib.parallel_config`` or
+        :func:`~sklearn_imbal.parallel.search_backend` says otherwise. On the SMS
+        spam training part on 2 cores, ``search_backend("loky", n_jobs=-1)``
+        around ``fit`` (one worker per core, one TensorFlow thread each) took
+        43 s against 67 s one at a time (``docs/parallel.rst``), which is what
+        ``sklearn-imbal train`` does by default.
     random_state : int or None, default=0
         Seeds everything: the candidates drawn, the folds, the threshold
         holdout, the sampler and the Keras models. The same seed gives the

@@ -103,6 +103,8 @@ def test_train_writes_model_report_and_figures(trained):
     assert meta["data"]["n_samples"] == 240 and meta["data"]["n_test"] == 60
     assert len(meta["data"]["sha256"]) == 64
     assert meta["search"]["cv"] == 2 and meta["search"]["epochs"] == 3
+    # Two fits are too few to start workers for: they ran in this process.
+    assert meta["search"]["backend"] == "loky" and meta["search"]["n_jobs"] == 1
     assert meta["model"]["best_params"]
     assert len(meta["search"]["cv_results"]) == 1
     assert np.isfinite(meta["search"]["cv_results"][0]["mean_test_score"])
@@ -515,6 +517,44 @@ def test_progress_bar_is_redrawn_in_place_on_a_terminal(tmp_path):
     assert drawn.count("\r") >= 2 and "search" in drawn  # one line, redrawn
     last = drawn.rsplit("\r", 1)[-1]  # the state left on the line
     assert "2/2 fits" in last and "refitting" in last
+
+
+@pytest.mark.parametrize(("given", "cores", "threads", "n_fits", "expected"), [
+    (None, 2, 1, 18, 2),   # the demo's search on 2 cores: one worker per core
+    (None, 4, 1, 18, 4),
+    (None, 4, 2, 18, 2),   # two TensorFlow threads per worker: half as many
+    (None, 4, 1, 15, 1),   # under FITS_PER_WORKER fits per worker: in this process
+    (None, 1, 1, 100, 1),  # one core
+    (3, 2, 1, 2, 3),       # --n-jobs is kept as given
+])
+def test_n_jobs_default_uses_every_core_when_the_search_has_enough_fits(
+        monkeypatch, given, cores, threads, n_fits, expected):
+    from joblib.parallel import get_active_backend
+
+    from sklearn_imbal.cli._parser import build_parser
+    from sklearn_imbal.cli._train import _use_default_n_jobs
+
+    monkeypatch.setattr(joblib, "cpu_count", lambda *args, **kwargs: cores)
+    argv = ["train", "--data", "synthetic", "--tensorflow-threads", str(threads)]
+    args = build_parser().parse_args(argv + ([] if given is None else ["--n-jobs", str(given)]))
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(joblib.parallel_config(backend="loky"))
+        _use_default_n_jobs(stack, args, n_fits)
+        backend, n_jobs = get_active_backend()
+        assert args.n_jobs == expected
+        assert type(backend).__name__ == "LokyBackend"  # the backend is inherited
+        if given is None:
+            assert n_jobs == expected  # joblib's default inside the command
+
+
+def test_n_jobs_default_leaves_dask_to_its_workers():
+    from sklearn_imbal.cli._parser import build_parser
+    from sklearn_imbal.cli._train import _use_default_n_jobs
+
+    args = build_parser().parse_args(["train", "--data", "synthetic", "--backend", "dask"])
+    with contextlib.ExitStack() as stack:
+        _use_default_n_jobs(stack, args, 100)
+    assert args.n_jobs is None  # search_backend: every worker of the cluster
 
 
 # Slow: each starts two worker processes that import TensorFlow.

@@ -7,11 +7,16 @@ import argparse
 from sklearn_imbal._version import __version__
 from sklearn_imbal.cli._data import BUILTIN_DATASETS, INPUT_FORMATS
 
-__all__ = ["DEMO_BUDGET", "DEMO_DATA", "build_parser"]
+__all__ = ["DEMO_BUDGET", "DEMO_DATA", "FITS_PER_WORKER", "build_parser"]
 
 #: What ``demo`` trains on and how much it searches (measured in docs/cli.rst).
 DEMO_DATA = "sms_spam"
 DEMO_BUDGET = "small"
+#: Without ``--n-jobs``, a loky search runs one worker per core (per
+#: ``--tensorflow-threads`` cores) only when each worker gets at least this many
+#: fits: starting a worker (importing TensorFlow) costs seconds, which a search of
+#: a few fits does not win back (measured in docs/parallel.rst).
+FITS_PER_WORKER = 4
 
 
 def _int_at_least(minimum):
@@ -142,8 +147,10 @@ def _add_search_options(parser):
                           help="where the fits run: loky processes on this machine or a "
                                "Dask cluster (default: loky)")
     parallel.add_argument("--n-jobs", type=_n_jobs, metavar="N",
-                          help="fits run at once (default: 1 with loky, all workers "
-                               "with Dask; -1: all cores)")
+                          help="fits run at once (default with loky: one per core, each "
+                               "with --tensorflow-threads threads, when the search has at "
+                               f"least {FITS_PER_WORKER} fits per worker, else 1; with "
+                               "Dask: all workers; -1: all cores)")
     parallel.add_argument("--scheduler", metavar="ADDRESS",
                           help="with --backend dask: a running scheduler, e.g. "
                                "tcp://10.0.0.5:8786 (default: a local cluster)")

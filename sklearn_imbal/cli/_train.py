@@ -197,6 +197,41 @@ def _progress_mode(args):
     return "bar" if sys.stderr.isatty() else "lines"
 
 
+def _use_default_n_jobs(stack, args, n_fits):
+    """Without ``--n-jobs``, with loky: workers for every core, if worth it.
+
+    Each worker runs its fits with ``--tensorflow-threads`` threads, so
+    ``cores // threads`` workers use every core without oversubscribing it; a
+    search with fewer than :data:`FITS_PER_WORKER` fits per worker runs them one
+    at a time in this process (TensorFlow's ops then use every core). A given
+    ``--n-jobs``, and the Dask backend (all its workers), are left as they are.
+    Sets ``args.n_jobs`` to the number chosen and enters it as joblib's default
+    inside ``search_backend``'s configuration.
+    """
+    import joblib
+
+    from sklearn_imbal.cli._parser import FITS_PER_WORKER
+
+    if args.n_jobs is not None or args.backend != "loky":
+        return
+    workers = max(1, joblib.cpu_count() // args.tensorflow_threads)
+    args.n_jobs = workers if workers > 1 and n_fits >= FITS_PER_WORKER * workers else 1
+    # Nested: the backend, its thread limit and initializer are inherited.
+    stack.enter_context(joblib.parallel_config(n_jobs=args.n_jobs))
+
+
+def _parallel_line(args):
+    """What the loky search runs its fits on, for the log."""
+    import joblib
+
+    if args.n_jobs == 1:
+        return "parallel: one fit at a time in this process (--n-jobs to change)"
+    workers = joblib.cpu_count() if args.n_jobs == -1 else args.n_jobs
+    threads = args.tensorflow_threads
+    return (f"parallel: {workers} worker processes, {threads} TensorFlow "
+            f"thread{'s' if threads > 1 else ''} each (--n-jobs to change)")
+
+
 def _enter_backend(stack, args):
     """Enter ``search_backend`` (validates the parallel options; Dask connects here)."""
     from sklearn_imbal.parallel import search_backend
@@ -347,19 +382,23 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         search, epochs = _make_search(args)
         n_candidates = _n_candidates(search)
         _check_ensemble(args, search, n_candidates, y_train)
+        _use_default_n_jobs(stack, args, n_candidates * args.cv)
         say(f"search: {n_candidates} candidate{'s' if n_candidates > 1 else ''} x "
             f"{args.cv} folds = {n_candidates * args.cv} Keras fits of {epochs} epochs "
             f"(budget {args.budget!r}), then one refit; selected by {args.scoring}, "
             f"threshold tuned for {args.threshold_scoring}")
+        if args.backend == "loky":
+            say(_parallel_line(args))
         search_started = time.monotonic()
         _fit_search(args, search, X_train, y_train, scorer)
         search_seconds = time.monotonic() - search_started
+        positive = data.labels[1]
+        names_test = np.asarray(data.labels)[y_test]
+        # Inside the backend: the baselines' threshold folds run on its workers.
+        baselines = _fit_baselines(args, X_train, y_train, X_test, names_test, positive)
     model = search if args.ensemble else search.best_estimator_
     search = getattr(search, "search_", search)
 
-    positive = data.labels[1]
-    names_test = np.asarray(data.labels)[y_test]
-    baselines = _fit_baselines(args, X_train, y_train, X_test, names_test, positive)
     baseline_seconds = sum(seconds for *_, seconds in baselines)
     proba = model.predict_proba(X_test)[:, 1]
     threshold = float(model.best_threshold_)
@@ -388,7 +427,8 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                   "ensemble": args.ensemble},
         "search": {"scoring": args.scoring, "threshold_scoring": args.threshold_scoring,
                    "budget": args.budget, "epochs": epochs, "cv": args.cv,
-                   "n_candidates": n_candidates, "best_score": search.best_score_,
+                   "n_candidates": n_candidates, "backend": args.backend,
+                   "n_jobs": args.n_jobs, "best_score": search.best_score_,
                    "best_index": search.best_index_, "cv_results": _cv_results(search)},
         "baselines": [{"name": name, "description": description, "summary": row_summary,
                        "seconds": seconds} for name, description, row_summary, seconds
