@@ -15,19 +15,21 @@ after the other:
     thread each (what ``sklearn-imbal train`` uses by default for a search this size).
 
 Each row prints the wall time of ``fit`` (worker start-up included), its ratio to
-``n_jobs=1`` and the test F1 and ROC AUC, which must agree across rows up to
-TensorFlow's thread-dependent summation order.
+``n_jobs=1``, the test F1 and ROC AUC, which must agree across rows up to
+TensorFlow's thread-dependent summation order, and the peak RSS of the process's
+largest member (``os.wait4``: the search's process or one of the workers it waited
+for, not their sum).
 
-Run from the repository root: ``python benchmarks/parallel_default.py [--quick]``
+Run from the repository root: ``python -m benchmarks parallel_default [--quick]``
 (``--quick``: 2 epochs per fit, to check that it runs).
 """
 
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
+
+from benchmarks.__main__ import RESULT_PREFIX, run_child
 
 MODES = ("n_jobs=1", "n_jobs=-1, plain", "search_backend")
 
@@ -56,7 +58,7 @@ def worker(mode, quick):
         search.fit(X_train, y_train)
     seconds = time.perf_counter() - start
     proba = search.predict_proba(X_test)[:, 1]
-    print("RESULT " + json.dumps({
+    print(RESULT_PREFIX + json.dumps({
         "seconds": seconds, "f1": f1_score(y_test, search.predict(X_test)),
         "auc": roc_auc_score(y_test, proba)}))
 
@@ -69,24 +71,19 @@ def main():
     if args.worker:
         worker(args.worker, args.quick)
         return
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = {**os.environ, "PYTHONPATH": here}
     results = {}
     for mode in MODES:
-        command = [sys.executable, __file__, "--worker", mode] + (["--quick"] if args.quick
-                                                                 else [])
-        output = subprocess.run(command, env=env, capture_output=True, text=True,
-                                check=True, cwd=here).stdout
-        line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-        results[mode] = json.loads(line[len("RESULT "):])
+        results[mode] = run_child("parallel_default",
+                                  ["--worker", mode] + (["--quick"] if args.quick else []))
         print(f"{mode}: {results[mode]['seconds']:.1f} s", flush=True)
     print(f"make_text_search() on the SMS training part; {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.2f}")
     serial = results["n_jobs=1"]["seconds"]
-    print(f"{'mode':<18}{'fit s':>8}{'speed-up':>10}{'test F1':>9}{'ROC AUC':>9}")
+    print(f"{'mode':<18}{'fit s':>8}{'speed-up':>10}{'test F1':>9}{'ROC AUC':>9}"
+          f"{'peak MB':>9}")
     for mode, result in results.items():
         print(f"{mode:<18}{result['seconds']:>8.1f}{serial / result['seconds']:>10.2f}"
-              f"{result['f1']:>9.4f}{result['auc']:>9.4f}")
+              f"{result['f1']:>9.4f}{result['auc']:>9.4f}{result['peak_rss_mb']:>9,.0f}")
 
 
 if __name__ == "__main__":

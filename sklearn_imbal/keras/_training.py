@@ -214,9 +214,10 @@ def _traced_on_first_call(function):
     def call(index):
         nonlocal concrete
         if concrete is None:
-            # Not converted by autograph: Keras' steps are plain graph code.
-            concrete = tf.function(tf.autograph.experimental.do_not_convert(function)) \
-                .get_concrete_function(tf.TensorSpec([None], tf.int64))
+            # No autograph (as in _predict_function): Keras' steps are plain graph code.
+            concrete = tf.function(function, autograph=False).get_concrete_function(
+                tf.TensorSpec([None], tf.int64)
+            )
         return concrete(index)
 
     return call
