@@ -39,6 +39,20 @@ learning_rate_schedule : {"constant", "cosine"}, default="constant"
     would continue at the rate 0 the first fit ended with). Ignored for an
     optimizer instance.
 """,
+    "l2_scale": """\
+l2_scale : {"sample", "dataset"}, default="sample"
+    What ``l2`` is relative to. ``"sample"``: the penalty ``l2 * sum(w**2)``
+    is added to the mean loss over the training samples, whatever their
+    number (scikit-learn's ``SGDClassifier(alpha=l2)``). ``"dataset"``: it is
+    added to their summed loss (``l2 / n_samples`` to the mean), the objective
+    of scikit-learn's ``LinearSVC`` and ``LogisticRegression`` with
+    ``l2 = 1 / (2 * C)``: the penalty weakens as the training set grows, so a
+    value chosen by cross-validation on folds carries over to a refit on all
+    the data, and one value suits small and large datasets. ``n_samples`` is
+    the number of rows the fit trains on (after resampling, without the
+    early-stopping validation rows; the first call's, for ``partial_fit`` and
+    ``warm_start``).
+""",
     "epochs": """\
 epochs : int, default=20
     Training epochs (the most, with ``early_stopping``).

@@ -63,6 +63,18 @@ def prior_logits(class_prior, n_classes):
     return [math.log(prior[1] / prior[0])] if n_classes == 2 else list(np.log(prior))
 
 
+def l2_per_sample(l2, l2_scale, n_samples):
+    """The Keras L2 factor (added to the mean loss) of ``l2`` for a fit on ``n_samples`` rows.
+
+    ``l2_scale="sample"``: ``l2`` itself. ``"dataset"``: ``l2 / n_samples``, so the
+    objective is ``sum of losses + l2 * sum of squared weights`` (scikit-learn's
+    ``LinearSVC`` and ``LogisticRegression`` with ``l2 = 1 / (2 * C)``).
+    """
+    if l2_scale == "dataset":
+        return l2 / max(int(n_samples), 1)
+    return l2
+
+
 def output_layer(n_classes, *, l2=0.0, class_prior=None, name="output", seed=None,
                  sparse_input=False):
     """The final Dense layer: one sigmoid unit for 2 classes, softmax otherwise.

@@ -111,9 +111,10 @@ def tokenize(preprocessor, texts):
 
 
 # Its optimizer, epochs and batch_size have other defaults (a fine-tuning run's),
-# documented here.
+# documented here; it has no l2 penalty, so no l2_scale.
 @fill_doc(**{name: entry for name, entry in SHARED_PARAMETERS.items()
-             if name not in ("optimizer", "epochs", "batch_size")}, **SHARED_ATTRIBUTES)
+             if name not in ("optimizer", "epochs", "batch_size", "l2_scale")},
+          **SHARED_ATTRIBUTES)
 class KerasHubTextClassifier(BaseKerasClassifier):
     """A pretrained KerasHub transformer fine-tuned on raw text, as a scikit-learn classifier.
 

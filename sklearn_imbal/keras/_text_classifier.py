@@ -12,7 +12,7 @@ import tensorflow as tf
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
 from sklearn_imbal.keras._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
-from sklearn_imbal.keras._heads import ARCHITECTURES, build_text_model
+from sklearn_imbal.keras._heads import ARCHITECTURES, build_text_model, l2_per_sample
 from sklearn_imbal.keras._text_stage import (
     ANALYZERS,
     HEAD,
@@ -111,9 +111,9 @@ class KerasTextClassifier(BaseKerasClassifier):
         Dropout rate before the hidden and output layers (not applied to sparse
         TF-IDF input).
     l2 : float, default=1e-5
-        L2 penalty on the Dense kernels, per weight and per sample: the Keras
-        counterpart of ``1 / (2 * C * n_samples)`` in scikit-learn's
-        ``LogisticRegression``.
+        L2 penalty on the Dense kernels, per weight; relative to each sample
+        or to the whole training set, as ``l2_scale`` says.
+    {l2_scale}
     {loss}
     {optimizer}
     learning_rate : float, default=0.02
@@ -205,6 +205,7 @@ class KerasTextClassifier(BaseKerasClassifier):
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "l2": [Interval(Real, 0, None, closed="left")],
+        "l2_scale": [StrOptions({"sample", "dataset"})],
     }
 
     def __init__(
@@ -222,6 +223,7 @@ class KerasTextClassifier(BaseKerasClassifier):
         kernel_size: int = 5,
         dropout: float = 0.0,
         l2: float = 1e-5,
+        l2_scale: str = "sample",
         loss: str | Callable[..., Any] | None = None,
         optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "lazy_adam",
         learning_rate: float = 0.02,
@@ -256,6 +258,7 @@ class KerasTextClassifier(BaseKerasClassifier):
         self.kernel_size = kernel_size
         self.dropout = dropout
         self.l2 = l2
+        self.l2_scale = l2_scale
         self.loss = loss
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -323,7 +326,7 @@ class KerasTextClassifier(BaseKerasClassifier):
             hidden_units=self.hidden_units,
             kernel_size=self.kernel_size,
             dropout=self.dropout,
-            l2=self.l2,
+            l2=l2_per_sample(self.l2, self.l2_scale, len(train)),
             class_prior=class_prior,
             seed=self._sub_seed(4),  # 1-3: validation split, shuffling, batches
         )

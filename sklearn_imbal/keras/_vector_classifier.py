@@ -15,7 +15,7 @@ from sklearn.utils.validation import validate_data
 from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
 from sklearn_imbal.keras._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
-from sklearn_imbal.keras._heads import LayerSeeds, output_layer
+from sklearn_imbal.keras._heads import LayerSeeds, l2_per_sample, output_layer
 from sklearn_imbal.keras._text_stage import SparseRows
 from sklearn_imbal.keras._training import groups_of_equal
 from sklearn_imbal.utils._docstring import fill_doc
@@ -60,7 +60,9 @@ class KerasVectorClassifier(BaseKerasClassifier):
         Dropout rate after each hidden layer (never on the sparse input:
         Keras' dropout would densify it).
     l2 : float, default=1e-5
-        L2 penalty on the Dense kernels.
+        L2 penalty on the Dense kernels, per weight; relative to each sample
+        or to the whole training set, as ``l2_scale`` says.
+    {l2_scale}
     {loss}
     {optimizer}
     learning_rate : float, default=0.001
@@ -131,6 +133,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
         "activation": [StrOptions({"relu", "gelu", "tanh", "elu", "selu", "swish"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "l2": [Interval(Real, 0, None, closed="left")],
+        "l2_scale": [StrOptions({"sample", "dataset"})],
     }
 
     def __init__(
@@ -141,6 +144,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
         activation: str = "relu",
         dropout: float = 0.0,
         l2: float = 1e-5,
+        l2_scale: str = "sample",
         loss: str | Callable[..., Any] | None = None,
         optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "lazy_adam",
         learning_rate: float = 0.001,
@@ -168,6 +172,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
         self.activation = activation
         self.dropout = dropout
         self.l2 = l2
+        self.l2_scale = l2_scale
         self.loss = loss
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -312,7 +317,8 @@ class KerasVectorClassifier(BaseKerasClassifier):
     def _build_default_model(self, X, train, class_prior):
         hidden = self._hidden_layers()
         seeds = LayerSeeds(self._sub_seed(4))  # 1-3: validation split, shuffling, batches
-        regularizer = keras.regularizers.L2(self.l2) if self.l2 else None
+        l2 = l2_per_sample(self.l2, self.l2_scale, len(train))
+        regularizer = keras.regularizers.L2(l2) if l2 else None
         inputs = keras.Input(
             shape=(self.n_features_in_,), sparse=sp.issparse(X), name="features"
         )
@@ -325,7 +331,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
             )(x)
             if self.dropout:
                 x = keras.layers.Dropout(self.dropout, seed=seeds(), name=f"dropout_{depth}")(x)
-        outputs = output_layer(self.n_classes_, l2=self.l2, class_prior=class_prior,
+        outputs = output_layer(self.n_classes_, l2=l2, class_prior=class_prior,
                                seed=seeds())(x)
         return keras.Model(inputs, outputs, name="vector_mlp"), None
 
