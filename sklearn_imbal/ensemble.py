@@ -316,12 +316,13 @@ def make_text_ensemble(
 class SearchEnsembleClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """A search, then the ensemble of its best ``k`` candidates, as one classifier.
 
-    ``fit(X, y)`` fits a clone of ``search`` (``search_``), then
+    ``fit(X, y)`` fits a clone of ``search`` (``search_``, without its refit), then
     ``make_text_ensemble(search=search_, k=k, ...)`` on the same data
     (``ensemble_``): the best ``k`` candidates' probabilities averaged, the
     threshold tuned on the ensemble's out-of-fold probabilities over
     ``threshold_cv`` folds, and the members refitted on all of the data. That
-    costs the search's fits plus ``k x (threshold_cv + 1)`` member fits.
+    costs the search's cross-validation fits (not its refit) plus
+    ``k x (threshold_cv + 1)`` member fits.
     ``predict`` and ``predict_proba`` are the ensemble's. This is what
     :func:`~sklearn_imbal.make_text_search` returns with ``ensemble=k``.
 
@@ -343,7 +344,10 @@ class SearchEnsembleClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
     Attributes
     ----------
     search_ : GridSearchCV or RandomizedSearchCV
-        The fitted search (``cv_results_``, ``best_params_``...).
+        The fitted search (``cv_results_``, ``best_params_``, ``best_score_``).
+        A search with ``refit=True`` is fitted with ``refit=False``: the
+        ensemble refits its members itself, so ``search_`` has no
+        ``best_estimator_`` and one fit is saved.
     ensemble_ : HoldoutThresholdClassifier
         The fitted ensemble (:func:`make_text_ensemble`'s estimator).
     classes_ : ndarray of shape (2,)
@@ -413,7 +417,12 @@ class SearchEnsembleClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self : object
         """
         check_threshold_scoring(self.threshold_scoring, name="threshold_scoring")
-        search = clone(self.search).fit(X, y)
+        search = clone(self.search)
+        if search.get_params().get("refit") is True:
+            # The ensemble refits its members on all of the data: the search's
+            # own refit of its best candidate would be a fit thrown away.
+            search.set_params(refit=False)
+        search.fit(X, y)
         self.ensemble_ = make_text_ensemble(
             search=search, k=self.k, threshold_scoring=self.threshold_scoring,
             threshold_cv=self.threshold_cv, random_state=self.random_state,

@@ -173,6 +173,19 @@ def test_threshold_is_tuned_out_of_fold_then_members_refit_on_all_rows(text_data
                for member in ensemble.estimator_.estimators_)
 
 
+def test_search_ensemble_skips_the_searchs_own_refit(text_data):
+    X, y = text_data
+    search = GridSearchCV(counting_member(), {"clf__C": [0.1, 1.0, 10.0]}, scoring="f1", cv=2)
+    FITS.clear()
+    model = SearchEnsembleClassifier(search, k=2, threshold_cv=3).fit(X, y)
+    # 3 candidates x 2 folds, then 2 members x (3 folds + all rows); no refit of the best.
+    assert len(FITS) == 3 * 2 + 2 * (3 + 1)
+    assert FITS.count(len(y)) == 2
+    assert not hasattr(model.search_, "best_estimator_")
+    assert model.search_.best_params_ in model.search_.cv_results_["params"]
+    assert search.refit is True  # the given search is not changed
+
+
 def test_get_params_set_params_and_clone(seeded):
     params = seeded.get_params()
     key = "estimator__kerastextclassifier_seed1__clf__random_state"

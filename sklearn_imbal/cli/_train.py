@@ -301,8 +301,8 @@ def _fit_search(args, search, X_train, y_train, scorer):
         getattr(search, "search", search).set_params(scoring=FitCounter(scorer, counter))
         after = f"refitting the best candidate on all {len(y_train):,} training texts"
         if args.ensemble:
-            after += (f", then the ensemble of the {args.ensemble} best "
-                      f"({args.ensemble * (search.threshold_cv + 1)} fits)")
+            after = (f"{_best(args.ensemble)} "
+                     f"({args.ensemble * (search.threshold_cv + 1)} fits)")
         with SearchProgress(total, counter, sys.stderr, mode=_progress_mode(args),
                             after=after), \
                 user_errors(CheckpointMismatchError):
@@ -334,6 +334,13 @@ _MODEL_DESCRIPTION = ("make_text_search's best estimator: "
                       "HoldoutThresholdClassifier(Pipeline([sampler, KerasTextClassifier]))")
 
 
+def _best(k):
+    """What ``--ensemble k`` trains after the search, for the log."""
+    if k == 1:
+        return "the best candidate"
+    return f"the {k} best candidates, probabilities averaged"
+
+
 def _check_ensemble(args, model, n_candidates, y_train):
     """``--ensemble K``: at most the candidates; threshold folds the rarer label can fill."""
     if not args.ensemble:
@@ -345,8 +352,8 @@ def _check_ensemble(args, model, n_candidates, y_train):
     # As for the baselines: fewer folds where a label has few training texts.
     folds = max(2, min(model.threshold_cv, int(np.bincount(y_train).min())))
     model.set_params(threshold_cv=folds)
-    say(f"ensemble: the {args.ensemble} best candidates, probabilities averaged, "
-        f"threshold tuned on {folds} folds: {args.ensemble * (folds + 1)} more Keras fits "
+    say(f"ensemble: {_best(args.ensemble)}, threshold tuned on {folds} folds, "
+        f"refitted on all training texts: {args.ensemble * (folds + 1)} more Keras fits "
         "after the search")
 
 
@@ -354,8 +361,11 @@ def _print_results(args, search, summary, baselines, n_test_positive, n_test):
     positive = summary["pos_label"]
     print(f"\ntest set: {n_test:,} texts, {n_test_positive:,} labelled {positive!r}; "
           "never used for fitting, selection or threshold tuning\n")
-    name = (f"Keras ensemble, {args.ensemble} best (make_text_search)" if args.ensemble
-            else "Keras search (make_text_search)")
+    name = "Keras search (make_text_search)"
+    if args.ensemble == 1:
+        name = "Keras best, 5-fold threshold (make_text_search)"
+    elif args.ensemble:
+        name = f"Keras ensemble, {args.ensemble} best (make_text_search)"
     print(_table([(name, summary)]
                  + [(name, row_summary) for name, _, row_summary, _ in baselines]))
     print("(the LinearSVC threshold is a margin of its decision_function)")
@@ -385,7 +395,8 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         _use_default_n_jobs(stack, args, n_candidates * args.cv)
         say(f"search: {n_candidates} candidate{'s' if n_candidates > 1 else ''} x "
             f"{args.cv} folds = {n_candidates * args.cv} Keras fits of {epochs} epochs "
-            f"(budget {args.budget!r}), then one refit; selected by {args.scoring}, "
+            f"(budget {args.budget!r}){'' if args.ensemble else ', then one refit'}; "
+            f"selected by {args.scoring}, "
             f"threshold tuned for {args.threshold_scoring}")
         if args.backend == "loky":
             say(_parallel_line(args))
