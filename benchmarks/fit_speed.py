@@ -9,7 +9,9 @@ measured one after the other in one run:
     ``LinearSVC()``: the anchor, measured again in every process.
 ``default``
     One fit of ``make_text_search``'s default candidate (TF-IDF char_wb 1-6,
-    squared hinge, ``l2=3e-4``, cosine schedule, 20 epochs), after one warm-up fit
+    squared hinge, ``l2=3e-4`` per sample, cosine schedule, 20 epochs; the default's
+    ``l2_scale="dataset"`` penalty costs the same, and older checkouts given to
+    ``--baseline`` do not know it), after one warm-up fit
     of another seed (a search pays TensorFlow's one-off start-up once, not per fit);
     ``default cold`` is the process's first fit.
 ``vector``

@@ -105,6 +105,19 @@ def test_choices_are_visible_in_get_params():
     assert isinstance(drawn, RandomizedSearchCV) and drawn.n_iter == 3
 
 
+def test_the_penalty_of_each_candidate_is_stated_and_the_hinge_ones_adapt_to_the_data():
+    # Every candidate names its l2_scale, so the classifier's default cannot leak
+    # into one: squared hinge adapts to the size of the data, cross-entropy does not.
+    for budget in ("small", "large"):
+        for candidate in ParameterGrid(make_text_search(budget=budget).param_grid):
+            hinge = candidate["estimator__clf__loss"] == "squared_hinge"
+            assert candidate["estimator__clf__l2_scale"] == ("dataset" if hinge else "sample")
+            assert candidate["estimator__clf__l2"] in ((0.3, 0.6) if hinge else (1e-5,))
+    default = make_text_search().get_params()
+    clf = "estimator__estimator__clf__"
+    assert (default[clf + "l2"], default[clf + "l2_scale"]) == (0.6, "dataset")
+
+
 def test_threshold_modes():
     search = make_text_search(threshold_cv=5)
     assert search.estimator.cv == 5 and search.estimator.refit is True
