@@ -47,16 +47,11 @@ def default_space(budget: str = "small", *, random_state: int | None = None,
 
     ``"small"`` (6 candidates)
         The three rebalancing ways x ``l2`` in (0.3, 0.6) with
-        ``l2_scale="dataset"``, all with the ``"tfidf"`` architecture on
-        ``char_wb`` 1-6-grams and ``loss="squared_hinge"`` (LinearSVC's loss):
-        the best family by cross-validation on the SMS spam training part.
-        The penalty adapts to the size of the data: it is added to the summed
-        loss, as LinearSVC's is (``C`` of about 1.7 and 0.8), so it weakens as
-        the training set grows, and the value a search picks on its folds
-        carries over to the refit on all of the data. (On the SMS folds of
-        about 2,000 texts this is ``l2`` 1.5e-4 and 3e-4 per sample, the
-        space's values before; on the Reuters ``crude`` data, three times
-        larger, it is three times weaker.)
+        ``l2_scale="dataset"`` (LinearSVC's ``C`` of 1.7 and 0.8: the penalty
+        weakens as the data grow, so the folds' choice carries over to the
+        refit), all with the ``"tfidf"`` architecture on ``char_wb``
+        1-6-grams and ``loss="squared_hinge"`` (LinearSVC's loss): the best
+        family by cross-validation on the SMS spam training part.
     ``"medium"`` (9 candidates)
         ``"small"`` plus the three rebalancing ways with cross-entropy
         (``loss="binary_crossentropy"``, ``l2=1e-5`` per sample, its best
@@ -291,9 +286,8 @@ def make_text_search(
     param_space : "default", dict or list of dict, default="default"
         The hyperparameters searched, keyed as in ``search.get_params()``
         (``"estimator__clf__l2"``...; with ``threshold_scoring=None``,
-        ``"clf__l2"``; with ``prior_correction``,
-        ``"estimator__estimator__clf__l2"``). ``"default"`` is
-        :func:`default_space` for the budget.
+        ``"clf__l2"``; with ``prior_correction``, ``"estimator__estimator__clf__l2"``).
+        ``"default"`` is :func:`default_space` for the budget.
     budget : {"small", "medium", "large"} or int, default="small"
         How much to spend; Keras fits = candidates x ``cv`` + 1 (with the
         default ``threshold_cv``):
@@ -301,8 +295,7 @@ def make_text_search(
         * ``"small"``: the 6 candidates of ``default_space("small")`` (three
           ways to handle the imbalance x two L2 penalties; TF-IDF char
           1-6-grams, squared hinge loss, Adam at 0.02 with a cosine decay), 20
-          epochs per fit, a grid search:
-          19 fits, about 45-70 s on the SMS spam training part on 2 cores;
+          epochs per fit, a grid search: 19 fits, 45-70 s on SMS on 2 cores;
         * ``"medium"``: 9 candidates (adds cross-entropy), 20 epochs;
         * ``"large"``: 13 candidates (adds the ``"bag"`` and ``"cnn"``
           architectures), 30 epochs;
@@ -321,10 +314,8 @@ def make_text_search(
     threshold_refit : bool, default=False
         With a float ``threshold_cv``: False keeps the model fitted on
         ``1 - threshold_cv`` of the data (one fit per candidate and fold); True
-        refits it on all of it once the threshold is tuned (two fits). The
-        refitted model has seen 25% more data; over eight SMS spam splits this
-        raised the mean test F1 of the selected model from 0.959 to 0.961, and
-        five-fold tuning (``threshold_cv=5``) to 0.962 (see ``docs/workflow.rst``).
+        refits it on all of it once the threshold is tuned (two fits; over
+        eight SMS spam splits, test F1 0.961 against 0.959: ``docs/workflow.rst``).
     prior_correction : bool, default=False
         Wrap the pipeline in :class:`~sklearn_imbal.threshold.PriorCorrectedClassifier`
         so that ``predict_proba`` is calibrated for the real class prior after
@@ -336,15 +327,13 @@ def make_text_search(
     n_jobs : int or None, default=None
         Parallel candidate fits, as in ``GridSearchCV``. None: one at a time,
         unless a surrounding ``joblib.parallel_config`` or
-        :func:`~sklearn_imbal.parallel.search_backend` says otherwise. On the SMS
-        spam training part on 2 cores, ``search_backend("loky", n_jobs=-1)``
-        around ``fit`` (one worker per core, one TensorFlow thread each) took
-        43 s against 67 s one at a time (``docs/parallel.rst``), which is what
-        ``sklearn-imbal train`` does by default.
+        :func:`~sklearn_imbal.parallel.search_backend` says otherwise.
+        ``search_backend("loky", n_jobs=-1)`` around ``fit`` (one worker per
+        core, one TensorFlow thread each; ``sklearn-imbal train``'s default)
+        took 43 s against 67 s on 2 cores (``docs/parallel.rst``).
     random_state : int or None, default=0
         Seeds everything: the candidates drawn, the folds, the threshold
-        holdout, the sampler and the Keras models. The same seed gives the
-        same search.
+        holdout, the sampler and the Keras models (same seed, same search).
     verbose : int, default=0
         The search's verbosity.
     checkpoint : str, os.PathLike or None, default=None
@@ -375,13 +364,10 @@ def make_text_search(
         over ``threshold_cv`` folds (5 for a float ``threshold_cv``): ``k x
         (folds + 1)`` more fits after the search's cross-validation (whose own
         refit is skipped). Needs a ``threshold_scoring``.
-        None: the search itself. ``ensemble=1`` is the search's best candidate
-        with its threshold tuned on five folds and refitted on all of the data,
-        as the classical baselines are: over eight SMS spam splits it raised
-        the mean test F1 from 0.957 to 0.965 (level with
-        ``make_text_baseline("char_svc")``), and on the Reuters ``crude`` split
-        measured from 0.874 to 0.895 (``char_svc``: 0.884), in 24 fits
-        instead of the default's 19 (``docs/workflow.rst``).
+        None: the search itself. ``ensemble=1`` (the best candidate, its
+        threshold tuned on 5 folds, refitted on all the data; 24 fits, not 19)
+        raised the test F1 from 0.957 to 0.965 over 8 SMS splits and from
+        0.874 to 0.895 on a Reuters split (``docs/workflow.rst``).
 
     Returns
     -------
