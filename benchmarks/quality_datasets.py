@@ -57,7 +57,8 @@ from sklearn_imbal.ensemble import make_text_ensemble  # noqa: E402
 from sklearn_imbal.search import BASELINES, make_text_baseline, make_text_search  # noqa: E402
 
 REUTERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578_crude.csv.gz"
-ROWS = ("search", "search-cv5", *BASELINES, "ensemble-seeds", "search-top1", "search-top3")
+TOP_K = {"search-top1": 1, "search-top3": 3}  # make_text_search(ensemble=k) rows
+ROWS = ("search", "search-cv5", *BASELINES, "ensemble-seeds", *TOP_K)
 ANCHOR = "char_svc"
 
 
@@ -84,8 +85,8 @@ def make_row(name, seed, epochs, n_jobs):
             pipeline.set_params(clf__epochs=epochs)
         return make_text_ensemble([pipeline], seeds=(0, 1, 2), random_state=seed,
                                   n_jobs=n_jobs)
-    if name in ("search-top1", "search-top3"):
-        model = make_text_search(random_state=seed, n_jobs=n_jobs, ensemble=int(name[-1]))
+    if name in TOP_K:
+        model = make_text_search(random_state=seed, n_jobs=n_jobs, ensemble=TOP_K[name])
         if epochs is not None:
             model.set_params(search__estimator__estimator__clf__epochs=epochs)
         return model

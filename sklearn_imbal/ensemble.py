@@ -418,7 +418,7 @@ class SearchEnsembleClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         """
         check_threshold_scoring(self.threshold_scoring, name="threshold_scoring")
         search = clone(self.search)
-        if search.get_params().get("refit") is True:
+        if search.get_params(deep=False).get("refit") is True:
             # The ensemble refits its members on all of the data: the search's
             # own refit of its best candidate would be a fit thrown away.
             search.set_params(refit=False)

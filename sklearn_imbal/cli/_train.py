@@ -299,10 +299,10 @@ def _fit_search(args, search, X_train, y_train, scorer):
                     f"{'s' if reused > 1 else ''} of an earlier run; they are reused")
         counter = str(Path(folder, "progress"))
         getattr(search, "search", search).set_params(scoring=FitCounter(scorer, counter))
-        after = f"refitting the best candidate on all {len(y_train):,} training texts"
         if args.ensemble:
-            after = (f"{_best(args.ensemble)} "
-                     f"({args.ensemble * (search.threshold_cv + 1)} fits)")
+            after = f"{_best(args.ensemble)} ({args.ensemble * (search.threshold_cv + 1)} fits)"
+        else:
+            after = f"refitting the best candidate on all {len(y_train):,} training texts"
         with SearchProgress(total, counter, sys.stderr, mode=_progress_mode(args),
                             after=after), \
                 user_errors(CheckpointMismatchError):
