@@ -4,9 +4,14 @@ One run, the same splits for every row: the default ``make_text_search()`` and t
 classical anchors of :func:`sklearn_imbal.search.make_text_baseline` (each threshold
 tuned on five folds of the training part, then refitted on all of it):
 
-* ``search``: ``make_text_search()`` with its defaults (``budget="small"``, the
-  holdout threshold mode), fitted on the training part; ``--search-threshold-cv 5``
-  adds a row with five-fold threshold tuning;
+* ``search``: ``make_text_search()`` with its defaults (``budget="small"``: each
+  candidate's threshold on a 20% holdout, the best one's refit with its threshold
+  tuned on 5 folds of the training part: 18 + 6 fits), fitted on the training part;
+* ``search-holdout`` (only with ``--rows``): ``make_text_search(refit_threshold_cv=None)``,
+  the refit with the holdout threshold as searched (18 + 1 fits; the default
+  before 0.9);
+* ``search-cv5`` (only with ``--rows``): ``make_text_search(threshold_cv=5)``, every
+  candidate's threshold on 5 folds;
 * ``char_svc``: char_wb 2-5-gram TF-IDF + LinearSVC(balanced);
 * ``word_char_svc``: word 1-2 and char_wb 2-5-gram TF-IDF + LinearSVC(C=0.3, balanced);
 * ``word_logreg``: word 1-2-gram TF-IDF + LogisticRegression(balanced);
@@ -15,7 +20,8 @@ tuned on five folds of the training part, then refitted on all of it):
   ``make_text_ensemble`` (threshold on 5 folds of the ensemble: 18 fits);
 * ``search-top1`` (only with ``--rows``): ``make_text_search(ensemble=1)``, the
   default search's cross-validation, then its best candidate refitted on all of
-  the training part with the threshold tuned on 5 folds of it (18 + 6 fits);
+  the training part with the threshold tuned on 5 folds of it (18 + 6 fits: the
+  default search's model, as an ensemble of one);
 * ``search-top3`` (only with ``--rows``): ``make_text_search(ensemble=3)``, the
   default search's cross-validation, then the ensemble of its 3 best candidates
   (18 + 18 fits).
@@ -32,8 +38,11 @@ and standard deviation of each row, with the mean fit wall time and its ratio to
 ``char_svc``'s in the same run.
 
 Run: ``python benchmarks/quality_datasets.py [--datasets sms reuters] [--rows ...]``;
-``--search-epochs N`` sets the epochs of every search fit; ``--quick`` is one split
-per dataset, 3 search epochs (checks that it runs; not the numbers to record).
+``--n-jobs N`` fits the Keras rows inside ``search_backend("loky", n_jobs=N)`` (N
+workers, one TensorFlow thread each); ``--first-split K`` starts at
+``random_state`` K (to add splits to an earlier run); ``--search-epochs N`` sets the
+epochs of every search fit; ``--quick`` is one split per dataset, 3 search epochs
+(checks that it runs; not the numbers to record).
 """
 
 import argparse
@@ -58,7 +67,7 @@ from sklearn_imbal.search import BASELINES, make_text_baseline, make_text_search
 
 REUTERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578_crude.csv.gz"
 TOP_K = {"search-top1": 1, "search-top3": 3}  # make_text_search(ensemble=k) rows
-ROWS = ("search", "search-cv5", *BASELINES, "ensemble-seeds", *TOP_K)
+ROWS = ("search", "search-holdout", "search-cv5", *BASELINES, "ensemble-seeds", *TOP_K)
 ANCHOR = "char_svc"
 
 
@@ -91,7 +100,8 @@ def make_row(name, seed, epochs, n_jobs):
             model.set_params(search__estimator__estimator__clf__epochs=epochs)
         return model
     search = make_text_search(random_state=seed, n_jobs=n_jobs,
-                              threshold_cv=5 if name == "search-cv5" else 0.2)
+                              threshold_cv=5 if name == "search-cv5" else 0.2,
+                              refit_threshold_cv=None if name == "search-holdout" else 5)
     if epochs is not None:
         search.set_params(estimator__estimator__clf__epochs=epochs)
     return search
@@ -104,20 +114,31 @@ def positive_scores(model, X):
     return model.decision_function(X)
 
 
-def run_dataset(name, X, y, splits, rows, epochs, n_jobs):
+def fit(row, model, X, y, n_jobs):
+    """Classical rows as they are; Keras rows on loky workers with one TensorFlow thread."""
+    if n_jobs is None or row in BASELINES:
+        return model.fit(X, y)
+    from sklearn_imbal.parallel import search_backend
+
+    with search_backend("loky", n_jobs=n_jobs):
+        return model.fit(X, y)
+
+
+def run_dataset(name, X, y, seeds, rows, epochs, n_jobs):
+    splits = len(seeds)
     print(f"\n## {name}: {len(X):,} texts, {y.mean():.1%} positive; {splits} stratified "
-          f"25% test splits (random_state 0-{splits - 1})")
+          f"25% test splits (random_state {seeds[0]}-{seeds[-1]})")
     print(f"{'split':>5} {'row':<14} {'F1':>7} {'ROC AUC':>8} {'avg prec':>8} {'fit s':>8}",
           flush=True)
     results = {row: [] for row in rows}
-    for seed in range(splits):
+    for seed in seeds:
         X_train, X_test, y_train, y_test = train_test_split(
             X, y, test_size=0.25, stratify=y, random_state=seed
         )
         for row in rows:
             model = make_row(row, seed, epochs, n_jobs)
             started = time.perf_counter()
-            model.fit(X_train, y_train)
+            fit(row, model, X_train, y_train, n_jobs)
             seconds = time.perf_counter() - started
             scores = positive_scores(model, X_test)
             values = (f1_score(y_test, model.predict(X_test)), roc_auc_score(y_test, scores),
@@ -148,7 +169,9 @@ def main(argv=None):
     parser.add_argument("--splits-reuters", type=int, default=5)
     parser.add_argument("--reuters", type=Path, default=REUTERS,
                         help="the Reuters crude CSV (text,label); skipped where absent")
-    parser.add_argument("--n-jobs", type=int, default=None, help="the search's n_jobs")
+    parser.add_argument("--n-jobs", type=int, default=None,
+                        help="loky workers for the Keras rows (search_backend)")
+    parser.add_argument("--first-split", type=int, default=0)
     parser.add_argument("--search-epochs", type=int, default=None,
                         help="epochs of every search fit (default: the budget's, 20)")
     parser.add_argument("--quick", action="store_true")
@@ -164,7 +187,8 @@ def main(argv=None):
             print(f"\n## {name}: skipped, {args.reuters} is absent")
             continue
         splits = 1 if args.quick else (args.splits_sms if name == "sms" else args.splits_reuters)
-        run_dataset(name, *data, splits, args.rows, epochs, args.n_jobs)
+        seeds = list(range(args.first_split, args.first_split + splits))
+        run_dataset(name, *data, seeds, args.rows, epochs, args.n_jobs)
 
 
 if __name__ == "__main__":

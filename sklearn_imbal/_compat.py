@@ -342,3 +342,16 @@ def adam_moments(optimizer, variable):
     """
     index = optimizer._get_variable_index(variable)
     return optimizer._momentums[index].value, optimizer._velocities[index].value
+
+
+def search_fit_params(search, params):
+    """The fit parameters a search's refit passes to its estimator's ``fit``.
+
+    Why: :class:`~sklearn_imbal.search.RefitGridSearchCV` refits the best
+    candidate itself and must hand it what ``GridSearchCV``'s own refit would:
+    ``params`` without ``groups`` (for the splitter), or, with metadata routing
+    enabled, what is routed to the estimator's ``fit``. scikit-learn computes
+    both in the private ``BaseSearchCV._get_routed_params_for_fit(params)``, with
+    that signature in scikit-learn 1.6 to 1.9.
+    """
+    return search._get_routed_params_for_fit(params).estimator.fit

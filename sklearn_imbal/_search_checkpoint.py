@@ -1,7 +1,7 @@
 """Resumable searches: every finished (candidate, fold) fit is kept on disk.
 
 ``CheckpointedGridSearchCV`` and ``CheckpointedRandomizedSearchCV`` are
-``GridSearchCV`` and ``RandomizedSearchCV`` with one more parameter,
+``RefitGridSearchCV`` and ``RefitRandomizedSearchCV`` with one more parameter,
 ``checkpoint``: a folder. Each candidate x fold result (its scores) is written
 there, atomically, as soon as that fit is scored; a search started again with
 the same data, estimator and search parameters reads those results instead of
@@ -28,12 +28,16 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.utils import get_tags
 
 from sklearn_imbal._compat import _fit_context
+from sklearn_imbal._search_refit import (
+    _REFIT_PARAMS_DOC,
+    RefitGridSearchCV,
+    RefitRandomizedSearchCV,
+)
 from sklearn_imbal._version import __version__
 from sklearn_imbal.utils._files import atomic_path
 
@@ -43,10 +47,10 @@ __all__ = ["CheckpointMismatchError", "CheckpointedGridSearchCV",
 _MANIFEST = "search.json"
 _FITS = "fits"
 # Search parameters that change how a search runs, never its results.
-# ``refit`` only chooses among the stored results, and failed fits (scored
-# ``error_score``) are never stored.
+# ``refit`` only chooses among the stored results, ``refit_params`` changes only
+# the refit (never stored), and failed fits (scored ``error_score``) are never stored.
 _NOT_IN_KEY = frozenset({"checkpoint", "error_score", "n_jobs", "pre_dispatch", "refit",
-                         "verbose"})
+                         "refit_params", "verbose"})
 
 
 def _key(*parts: Any) -> str:
@@ -240,7 +244,7 @@ class _CheckpointMixin:
         return self
 
 
-class CheckpointedGridSearchCV(_CheckpointMixin, GridSearchCV):
+class CheckpointedGridSearchCV(_CheckpointMixin, RefitGridSearchCV):
     """``GridSearchCV`` that keeps every finished fit in a folder and resumes from it.
 
     Parameters
@@ -248,6 +252,7 @@ class CheckpointedGridSearchCV(_CheckpointMixin, GridSearchCV):
     estimator, param_grid, scoring, n_jobs, refit, cv, verbose, pre_dispatch, \
 error_score, return_train_score
         As in ``sklearn.model_selection.GridSearchCV``.
+%(refit_params)s
     checkpoint : str, os.PathLike or None, default=None
         A folder. Each candidate x fold fit's scores are written there as soon
         as it is scored; a later ``fit`` on the same data with the same
@@ -257,7 +262,7 @@ error_score, return_train_score
         the data always runs. Data or parameters other than the folder's raise
         ``CheckpointMismatchError`` (``n_jobs``, ``verbose`` and
         ``pre_dispatch`` may change). Workers must reach the folder (a
-        shared file system on a cluster). None: a plain ``GridSearchCV``.
+        shared file system on a cluster). None: a plain :class:`RefitGridSearchCV`.
 
     See Also
     --------
@@ -278,22 +283,24 @@ error_score, return_train_score
     True
     """
 
-    _search_class = GridSearchCV
-    _parameter_constraints = {**GridSearchCV._parameter_constraints,
+    _search_class = RefitGridSearchCV
+    _parameter_constraints = {**RefitGridSearchCV._parameter_constraints,
                               "checkpoint": [str, os.PathLike, None]}
 
     def __init__(self, estimator: Any, param_grid: Any, *, scoring: Any = None,
                  n_jobs: int | None = None, refit: Any = True, cv: Any = None,
                  verbose: int = 0, pre_dispatch: Any = "2*n_jobs",
                  error_score: Any = float("nan"), return_train_score: bool = False,
+                 refit_params: dict[str, Any] | None = None,
                  checkpoint: str | os.PathLike[str] | None = None) -> None:
         super().__init__(estimator, param_grid, scoring=scoring, n_jobs=n_jobs, refit=refit,
                          cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
-                         error_score=error_score, return_train_score=return_train_score)
+                         error_score=error_score, return_train_score=return_train_score,
+                         refit_params=refit_params)
         self.checkpoint = checkpoint
 
 
-class CheckpointedRandomizedSearchCV(_CheckpointMixin, RandomizedSearchCV):
+class CheckpointedRandomizedSearchCV(_CheckpointMixin, RefitRandomizedSearchCV):
     """``RandomizedSearchCV`` that keeps every finished fit in a folder and resumes from it.
 
     The same candidates are drawn again only with an int ``random_state``.
@@ -303,6 +310,7 @@ class CheckpointedRandomizedSearchCV(_CheckpointMixin, RandomizedSearchCV):
     estimator, param_distributions, n_iter, scoring, n_jobs, refit, cv, verbose, \
 pre_dispatch, random_state, error_score, return_train_score
         As in ``sklearn.model_selection.RandomizedSearchCV``.
+%(refit_params)s
     checkpoint : str, os.PathLike or None, default=None
         As in :class:`CheckpointedGridSearchCV`.
 
@@ -311,8 +319,8 @@ pre_dispatch, random_state, error_score, return_train_score
     CheckpointedGridSearchCV : The grid search.
     """
 
-    _search_class = RandomizedSearchCV
-    _parameter_constraints = {**RandomizedSearchCV._parameter_constraints,
+    _search_class = RefitRandomizedSearchCV
+    _parameter_constraints = {**RefitRandomizedSearchCV._parameter_constraints,
                               "checkpoint": [str, os.PathLike, None]}
 
     def __init__(self, estimator: Any, param_distributions: Any, *, n_iter: int = 10,
@@ -320,9 +328,15 @@ pre_dispatch, random_state, error_score, return_train_score
                  cv: Any = None, verbose: int = 0, pre_dispatch: Any = "2*n_jobs",
                  random_state: Any = None, error_score: Any = float("nan"),
                  return_train_score: bool = False,
+                 refit_params: dict[str, Any] | None = None,
                  checkpoint: str | os.PathLike[str] | None = None) -> None:
         super().__init__(estimator, param_distributions, n_iter=n_iter, scoring=scoring,
                          n_jobs=n_jobs, refit=refit, cv=cv, verbose=verbose,
                          pre_dispatch=pre_dispatch, random_state=random_state,
-                         error_score=error_score, return_train_score=return_train_score)
+                         error_score=error_score, return_train_score=return_train_score,
+                         refit_params=refit_params)
         self.checkpoint = checkpoint
+
+
+for _cls in (CheckpointedGridSearchCV, CheckpointedRandomizedSearchCV):
+    _cls.__doc__ = _cls.__doc__ % {"refit_params": _REFIT_PARAMS_DOC}

@@ -303,7 +303,7 @@ def test_refitting_tuners_score_thresholds_on_out_of_fold_predictions(data, make
 
 
 def test_a_whole_search_never_predicts_a_row_a_model_saw(data):
-    """make_text_search: folds, threshold holdouts and the refit, all audited at once."""
+    """make_text_search: folds, threshold holdouts, the refit's folds and its final fit."""
     X, y = data
     search = make_text_search(param_space={"estimator__clf__l2": [1e-4]}, cv=2,
                               scoring="f1", random_state=0)
@@ -312,20 +312,21 @@ def test_a_whole_search_never_predicts_a_row_a_model_saw(data):
     search.fit(X, y)
     fits = [(spy, seen) for what, spy, seen in EVENTS if what == "fit"]
     resampled = events("resample")
-    assert len(fits) == len(resampled) == 3  # two folds and the refit
+    # Two search folds, then the refit: five threshold folds and the fit on all rows.
+    assert len(fits) == len(resampled) == 2 + 5 + 1
     for (spy, fitted_on), (given, returned) in zip(fits, resampled):
         assert fitted_on == returned and tags(returned) == tags(given)
         [terms] = events("vocabulary", spy)
         assert tags(terms) == tags(given)
         predicted = [text for seen in events("predict", spy) for text in seen]
-        # Each model predicted its threshold holdout and, in the folds, the test
-        # fold: every row was either learned from (sampler, vocabulary, weights)
-        # or predicted by it, never both.
+        # A search fold's model predicted its threshold holdout and the test fold,
+        # a refit fold's its validation fold, the final model nothing: every row
+        # was either learned from (sampler, vocabulary, weights) or predicted by
+        # it, never both.
         assert not tags(predicted) & tags(given)
         assert tags(predicted) | tags(given) == tags(X)
     best = search.best_estimator_
-    assert tags(vocabulary(best.estimator_.named_steps["clf"])) == tags(
-        X[best.train_indices_])
+    assert tags(vocabulary(best.estimator_.named_steps["clf"])) == tags(X)
 
 
 # ------------------------------- 4. early stopping inside the training fold

@@ -21,7 +21,12 @@ from sklearn.utils import estimator_html_repr, get_tags
 import sklearn_imbal
 from sklearn_imbal import KerasTextClassifier, SearchEnsembleClassifier, make_text_baseline
 from sklearn_imbal.pipeline import Pipeline
-from sklearn_imbal.search import CheckpointedGridSearchCV, CheckpointedRandomizedSearchCV
+from sklearn_imbal.search import (
+    CheckpointedGridSearchCV,
+    CheckpointedRandomizedSearchCV,
+    RefitGridSearchCV,
+    RefitRandomizedSearchCV,
+)
 from sklearn_imbal.sampling import TextRandomOverSampler
 from sklearn_imbal.threshold import HoldoutThresholdClassifier, PriorCorrectedClassifier
 
@@ -184,6 +189,10 @@ INSTANCES = {
         LogisticRegression(), {"C": [1.0]}, cv=2),
     "CheckpointedRandomizedSearchCV": lambda: CheckpointedRandomizedSearchCV(
         LogisticRegression(), {"C": [1.0]}, n_iter=1, cv=2),
+    "RefitGridSearchCV": lambda: RefitGridSearchCV(
+        LogisticRegression(), {"C": [1.0]}, cv=2, refit_params={"C": 2.0}),
+    "RefitRandomizedSearchCV": lambda: RefitRandomizedSearchCV(
+        LogisticRegression(), {"C": [1.0]}, n_iter=1, cv=2, refit_params={"C": 2.0}),
     # A search of a classical text model: the ensemble's fits stay cheap.
     "SearchEnsembleClassifier": lambda: SearchEnsembleClassifier(
         GridSearchCV(make_text_baseline("word_logreg", threshold_cv=0.25),

@@ -15,6 +15,7 @@ from sklearn_imbal.search import (
     CheckpointedGridSearchCV,
     CheckpointedRandomizedSearchCV,
     CheckpointMismatchError,
+    RefitGridSearchCV,
     make_text_search,
 )
 
@@ -165,7 +166,7 @@ def test_checkpointed_search_signatures_extend_scikit_learns():
     for ours, theirs in [(CheckpointedGridSearchCV, GridSearchCV),
                          (CheckpointedRandomizedSearchCV, RandomizedSearchCV)]:
         mine = list(inspect.signature(ours).parameters)
-        assert mine == [*inspect.signature(theirs).parameters, "checkpoint"]
+        assert mine == [*inspect.signature(theirs).parameters, "refit_params", "checkpoint"]
 
 
 def test_make_text_search_with_a_checkpoint(tmp_path):
@@ -173,7 +174,7 @@ def test_make_text_search_with_a_checkpoint(tmp_path):
     assert isinstance(search, CheckpointedRandomizedSearchCV)
     assert search.checkpoint == tmp_path
     assert isinstance(make_text_search(checkpoint=str(tmp_path)), CheckpointedGridSearchCV)
-    assert type(make_text_search()) is GridSearchCV
+    assert type(make_text_search()) is RefitGridSearchCV
 
 
 class CountKerasFits(keras.callbacks.Callback):

@@ -135,8 +135,9 @@ def _add_search_options(parser):
                        help="save the ensemble of the K best candidates instead of the "
                             "best one: their probabilities averaged, the threshold tuned "
                             "on the ensemble's out-of-fold probabilities over 5 folds, "
-                            "each member refitted on the training part (K x 6 more Keras "
-                            "fits after the search; default: the best candidate alone)")
+                            "each member refitted on the training part (K x 6 Keras fits "
+                            "after the search, instead of its refit; default: the best "
+                            "candidate alone, its threshold tuned on 5 folds too)")
     group.add_argument("--checkpoint", metavar="DIR",
                        help="keep every finished fit's scores in DIR (created if "
                             "missing); after an interruption (Ctrl-C, a killed process, "

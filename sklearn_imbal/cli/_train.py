@@ -134,10 +134,7 @@ def _baseline(args, kind, y_train=None):
     """An unfitted classical baseline, its threshold tuned on ``BASELINE_FOLDS`` folds."""
     from sklearn_imbal.search import make_text_baseline
 
-    folds = BASELINE_FOLDS
-    if y_train is not None:
-        # _check_class_counts leaves at least 2 * --cv >= 4 training texts per class.
-        folds = max(2, min(folds, int(np.bincount(y_train).min())))
+    folds = BASELINE_FOLDS if y_train is None else _threshold_folds(BASELINE_FOLDS, y_train)
     return make_text_baseline(kind, threshold_scoring=args.threshold_scoring,
                               threshold_cv=folds, random_state=args.random_state)
 
@@ -302,7 +299,7 @@ def _fit_search(args, search, X_train, y_train, scorer):
         if args.ensemble:
             after = f"{_best(args.ensemble)} ({args.ensemble * (search.threshold_cv + 1)} fits)"
         else:
-            after = f"refitting the best candidate on all {len(y_train):,} training texts"
+            after = f"refitting the best candidate: {_refit_line(search, len(y_train))}"
         with SearchProgress(total, counter, sys.stderr, mode=_progress_mode(args),
                             after=after), \
                 user_errors(CheckpointMismatchError):
@@ -330,8 +327,34 @@ def _load_and_split(args):
     return data, X_train, X_test, y_train, y_test
 
 
-_MODEL_DESCRIPTION = ("make_text_search's best estimator: "
-                      "HoldoutThresholdClassifier(Pipeline([sampler, KerasTextClassifier]))")
+def _model_description(search):
+    """What ``model.skops`` holds without ``--ensemble``, for the report."""
+    folds = _refit_folds(search)
+    tuned = (f"threshold tuned on {folds} folds" if folds else
+             f"threshold tuned on a {search.estimator.cv} holdout")
+    return ("make_text_search's best estimator: HoldoutThresholdClassifier(Pipeline("
+            f"[sampler, KerasTextClassifier])), {tuned}")
+
+
+def _threshold_folds(wanted, y_train):
+    """Threshold folds the rarer label can fill: at most one per text of it, at least 2."""
+    # _check_class_counts leaves at least 2 * --cv >= 4 training texts per class.
+    return max(2, min(wanted, int(np.bincount(y_train).min())))
+
+
+def _refit_folds(search):
+    """The threshold folds of the search's refit; None: the holdout as searched."""
+    refit_params = getattr(search, "refit_params", None)  # None: a plain GridSearchCV
+    return refit_params["cv"].get_n_splits() if refit_params else None
+
+
+def _refit_line(search, n_train):
+    """What the refit of the best candidate costs, for the log."""
+    folds = _refit_folds(search)
+    if folds is None:
+        return f"on all {n_train:,} training texts"
+    return (f"threshold tuned on {folds} folds, then fitted on all {n_train:,} "
+            f"training texts ({folds + 1} fits)")
 
 
 def _best(k):
@@ -341,16 +364,24 @@ def _best(k):
     return f"the {k} best candidates, probabilities averaged"
 
 
-def _check_ensemble(args, model, n_candidates, y_train):
-    """``--ensemble K``: at most the candidates; threshold folds the rarer label can fill."""
+def _check_threshold_folds(args, model, n_candidates, y_train):
+    """The refit's or ``--ensemble``'s threshold folds, as many as the rarer label can fill."""
     if not args.ensemble:
+        folds = _refit_folds(model)
+        if folds is not None and _threshold_folds(folds, y_train) < folds:
+            from sklearn.model_selection import StratifiedKFold
+
+            cv = StratifiedKFold(_threshold_folds(folds, y_train), shuffle=True,
+                                 random_state=args.random_state)
+            model.set_params(refit_params={**model.refit_params, "cv": cv})
         return
+    # --ensemble K: at most the candidates.
     if args.ensemble > n_candidates:
         raise UsageError(f"--ensemble {args.ensemble} is more than the {n_candidates} "
                          f"candidates of --budget {args.budget}; give at most "
                          f"{n_candidates}.")
     # As for the baselines: fewer folds where a label has few training texts.
-    folds = max(2, min(model.threshold_cv, int(np.bincount(y_train).min())))
+    folds = _threshold_folds(model.threshold_cv, y_train)
     model.set_params(threshold_cv=folds)
     say(f"ensemble: {_best(args.ensemble)}, threshold tuned on {folds} folds, "
         f"refitted on all training texts: {args.ensemble * (folds + 1)} more Keras fits "
@@ -391,11 +422,11 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         import_tensorflow_quietly(args.debug)
         search, epochs = _make_search(args)
         n_candidates = _n_candidates(search)
-        _check_ensemble(args, search, n_candidates, y_train)
+        _check_threshold_folds(args, search, n_candidates, y_train)
         _use_default_n_jobs(stack, args, n_candidates * args.cv)
         say(f"search: {n_candidates} candidate{'s' if n_candidates > 1 else ''} x "
             f"{args.cv} folds = {n_candidates * args.cv} Keras fits of {epochs} epochs "
-            f"(budget {args.budget!r}){'' if args.ensemble else ', then one refit'}; "
+            f"(budget {args.budget!r}){'' if args.ensemble else ', then the refit'}; "
             f"selected by {args.scoring}, "
             f"threshold tuned for {args.threshold_scoring}")
         if args.backend == "loky":
@@ -430,7 +461,7 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         "command": args.command,
         "argv": argv,
         "data": described,
-        "model": {"description": _MODEL_DESCRIPTION if not args.ensemble else (
+        "model": {"description": _model_description(search) if not args.ensemble else (
                       f"make_text_search(ensemble={args.ensemble}): SearchEnsembleClassifier, "
                       f"the mean probability of the {args.ensemble} best candidates, "
                       f"threshold tuned on {model.threshold_cv} folds"),
