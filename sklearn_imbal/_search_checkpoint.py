@@ -34,11 +34,12 @@ from sklearn.utils import get_tags
 
 from sklearn_imbal._compat import _fit_context
 from sklearn_imbal._search_refit import (
-    _REFIT_PARAMS_DOC,
+    REFIT_PARAMS_DOC,
     RefitGridSearchCV,
     RefitRandomizedSearchCV,
 )
 from sklearn_imbal._version import __version__
+from sklearn_imbal.utils._docstring import fill_doc
 from sklearn_imbal.utils._files import atomic_path
 
 __all__ = ["CheckpointMismatchError", "CheckpointedGridSearchCV",
@@ -244,6 +245,7 @@ class _CheckpointMixin:
         return self
 
 
+@fill_doc(refit_params=REFIT_PARAMS_DOC)
 class CheckpointedGridSearchCV(_CheckpointMixin, RefitGridSearchCV):
     """``GridSearchCV`` that keeps every finished fit in a folder and resumes from it.
 
@@ -252,7 +254,7 @@ class CheckpointedGridSearchCV(_CheckpointMixin, RefitGridSearchCV):
     estimator, param_grid, scoring, n_jobs, refit, cv, verbose, pre_dispatch, \
 error_score, return_train_score
         As in ``sklearn.model_selection.GridSearchCV``.
-%(refit_params)s
+    {refit_params}
     checkpoint : str, os.PathLike or None, default=None
         A folder. Each candidate x fold fit's scores are written there as soon
         as it is scored; a later ``fit`` on the same data with the same
@@ -300,6 +302,7 @@ error_score, return_train_score
         self.checkpoint = checkpoint
 
 
+@fill_doc(refit_params=REFIT_PARAMS_DOC)
 class CheckpointedRandomizedSearchCV(_CheckpointMixin, RefitRandomizedSearchCV):
     """``RandomizedSearchCV`` that keeps every finished fit in a folder and resumes from it.
 
@@ -310,7 +313,7 @@ class CheckpointedRandomizedSearchCV(_CheckpointMixin, RefitRandomizedSearchCV):
     estimator, param_distributions, n_iter, scoring, n_jobs, refit, cv, verbose, \
 pre_dispatch, random_state, error_score, return_train_score
         As in ``sklearn.model_selection.RandomizedSearchCV``.
-%(refit_params)s
+    {refit_params}
     checkpoint : str, os.PathLike or None, default=None
         As in :class:`CheckpointedGridSearchCV`.
 
@@ -336,7 +339,3 @@ pre_dispatch, random_state, error_score, return_train_score
                          error_score=error_score, return_train_score=return_train_score,
                          refit_params=refit_params)
         self.checkpoint = checkpoint
-
-
-for _cls in (CheckpointedGridSearchCV, CheckpointedRandomizedSearchCV):
-    _cls.__doc__ = _cls.__doc__ % {"refit_params": _REFIT_PARAMS_DOC}

@@ -31,17 +31,19 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
 from sklearn_imbal._compat import _fit_context, search_fit_params
+from sklearn_imbal.utils._docstring import fill_doc
 
 __all__ = ["RefitGridSearchCV", "RefitRandomizedSearchCV"]
 
-_REFIT_PARAMS_DOC = """\
-    refit_params : dict or None, default=None
-        Parameters of ``estimator`` (keyed as in its ``get_params()``) set on
-        the best candidate, after ``best_params_``, for the refit on all the
-        data only; the candidates are cross-validated without them. Their
-        names are checked before the first fit. ``best_params_`` and
-        ``cv_results_`` do not include them; ``best_estimator_`` does. None
-        or an empty dict: the plain search's refit."""
+REFIT_PARAMS_DOC = """
+refit_params : dict or None, default=None
+    Parameters of ``estimator`` (keyed as in its ``get_params()``) set on
+    the best candidate, after ``best_params_``, for the refit on all the
+    data only; the candidates are cross-validated without them. Their
+    names are checked before the first fit. ``best_params_`` and
+    ``cv_results_`` do not include them; ``best_estimator_`` does. None
+    or an empty dict: the plain search's refit.
+"""
 
 
 class _RefitParamsMixin:
@@ -114,6 +116,7 @@ class _RefitParamsMixin:
             index = self.refit(results)
             if not isinstance(index, numbers.Integral):
                 raise TypeError("best_index_ returned is not an integer")
+            index = int(index)
             if not 0 <= index < len(results["params"]):
                 raise IndexError("best_index_ index out of range")
             # As in GridSearchCV: a callable refit leaves no best_score_.
@@ -128,6 +131,7 @@ class _RefitParamsMixin:
         self.best_params_ = results["params"][index]
 
 
+@fill_doc(refit_params=REFIT_PARAMS_DOC)
 class RefitGridSearchCV(_RefitParamsMixin, GridSearchCV):
     """``GridSearchCV`` whose refit sets ``refit_params`` on the best candidate.
 
@@ -142,7 +146,7 @@ class RefitGridSearchCV(_RefitParamsMixin, GridSearchCV):
     estimator, param_grid, scoring, n_jobs, refit, cv, verbose, pre_dispatch, \
 error_score, return_train_score
         As in ``sklearn.model_selection.GridSearchCV``.
-%(refit_params)s
+    {refit_params}
 
     Attributes
     ----------
@@ -183,6 +187,7 @@ scorer_, n_splits_, refit_time_, multimetric_
         self.refit_params = refit_params
 
 
+@fill_doc(refit_params=REFIT_PARAMS_DOC)
 class RefitRandomizedSearchCV(_RefitParamsMixin, RandomizedSearchCV):
     """``RandomizedSearchCV`` whose refit sets ``refit_params`` on the best candidate.
 
@@ -191,7 +196,7 @@ class RefitRandomizedSearchCV(_RefitParamsMixin, RandomizedSearchCV):
     estimator, param_distributions, n_iter, scoring, n_jobs, refit, cv, verbose, \
 pre_dispatch, random_state, error_score, return_train_score
         As in ``sklearn.model_selection.RandomizedSearchCV``.
-%(refit_params)s
+    {refit_params}
 
     Attributes
     ----------
@@ -219,7 +224,3 @@ scorer_, n_splits_, refit_time_, multimetric_
                          pre_dispatch=pre_dispatch, random_state=random_state,
                          error_score=error_score, return_train_score=return_train_score)
         self.refit_params = refit_params
-
-
-for _cls in (RefitGridSearchCV, RefitRandomizedSearchCV):
-    _cls.__doc__ = _cls.__doc__ % {"refit_params": _REFIT_PARAMS_DOC}
