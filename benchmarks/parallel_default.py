@@ -1,6 +1,6 @@
 """Which parallel setting should the default search use? Measured on the SMS training part.
 
-``make_text_search()`` (its defaults: 6 candidates x 3 folds, then one refit) is
+``make_text_search()`` (its defaults: 4 candidates x 3 folds, then the five-fold refit) is
 fitted on the SMS spam training part (exact duplicates dropped, stratified 25%
 test split, ``random_state=0``: 3,400 texts), each way in a fresh process, one
 after the other:

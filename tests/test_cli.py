@@ -106,6 +106,7 @@ def test_train_writes_model_report_and_figures(trained):
     # Two fits are too few to start workers for: they ran in this process.
     assert meta["search"]["backend"] == "loky" and meta["search"]["n_jobs"] == 1
     assert meta["model"]["best_params"]
+    assert meta["model"]["description"].endswith("threshold tuned on 5 folds")
     assert len(meta["search"]["cv_results"]) == 1
     assert np.isfinite(meta["search"]["cv_results"][0]["mean_test_score"])
     assert 0 <= meta["model"]["threshold"] <= 1
@@ -127,8 +128,25 @@ def test_train_prints_both_rows_and_one_progress_line_per_fit(trained):
     assert "best candidate:" in out and "wall time:" in out
     # stderr is not a terminal here: one line per finished fit, then the refit.
     assert "search: fit 1/2 done" in err and "search: fit 2/2 done" in err
-    assert "refitting the best candidate" in err
+    assert ("refitting the best candidate: threshold tuned on 5 folds, then fitted on all "
+            "180 training texts (6 fits)") in err
     assert "Traceback" not in err
+
+
+def test_refit_threshold_folds_are_as_many_as_the_rarer_label_fills():
+    import argparse
+
+    from sklearn_imbal.cli import _train
+    from sklearn_imbal.search import make_text_search
+
+    args = argparse.Namespace(ensemble=None, random_state=3)
+    search = make_text_search()
+    _train._check_threshold_folds(args, search, 6, np.array([0] * 20 + [1] * 4))
+    folds = search.refit_params["cv"]
+    assert (folds.n_splits, folds.shuffle, folds.random_state) == (4, True, 3)
+    assert search.refit_params["refit"] is True
+    _train._check_threshold_folds(args, search, 6, np.array([0] * 20 + [1] * 9))
+    assert search.refit_params["cv"].n_splits == 4  # never more than asked
 
 
 def test_saved_model_matches_report_and_keras_export(trained, data_dir):

@@ -89,7 +89,7 @@ def test_multimetric_search_refit_f1(text_data):
 def test_choices_are_visible_in_get_params():
     search = make_text_search()
     params = search.get_params()
-    assert isinstance(search, GridSearchCV) and len(ParameterGrid(params["param_grid"])) == 6
+    assert isinstance(search, GridSearchCV) and len(ParameterGrid(params["param_grid"])) == 4
     assert params["estimator__scoring"] == "f1"
     assert params["estimator__cv"] == 0.2 and params["estimator__refit"] is False
     assert params["estimator__random_state"] == 0

@@ -112,7 +112,7 @@ def _add_search_options(parser):
                        help="the objective the decision threshold is tuned for: f1, "
                             "balanced_accuracy, ... (default: f1)")
     group.add_argument("--budget", type=_budget, default="small",
-                       help="small (6 candidates), medium (9), large (13), or a number "
+                       help="small (4 candidates), medium (9), large (13), or a number "
                             "of candidates drawn at random (default: small)")
     group.add_argument("--epochs", type=_int_at_least(1),
                        help="training epochs of every Keras fit (default: the budget's)")

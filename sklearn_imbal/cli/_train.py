@@ -371,9 +371,9 @@ def _check_threshold_folds(args, model, n_candidates, y_train):
         if folds is not None and _threshold_folds(folds, y_train) < folds:
             from sklearn.model_selection import StratifiedKFold
 
-            cv = StratifiedKFold(_threshold_folds(folds, y_train), shuffle=True,
-                                 random_state=args.random_state)
-            model.set_params(refit_params={**model.refit_params, "cv": cv})
+            fewer = StratifiedKFold(_threshold_folds(folds, y_train), shuffle=True,
+                                    random_state=args.random_state)
+            model.set_params(refit_params={**model.refit_params, "cv": fewer})
         return
     # --ensemble K: at most the candidates.
     if args.ensemble > n_candidates:
@@ -393,9 +393,7 @@ def _print_results(args, search, summary, baselines, n_test_positive, n_test):
     print(f"\ntest set: {n_test:,} texts, {n_test_positive:,} labelled {positive!r}; "
           "never used for fitting, selection or threshold tuning\n")
     name = "Keras search (make_text_search)"
-    if args.ensemble == 1:
-        name = "Keras best, 5-fold threshold (make_text_search)"
-    elif args.ensemble:
+    if args.ensemble:
         name = f"Keras ensemble, {args.ensemble} best (make_text_search)"
     print(_table([(name, summary)]
                  + [(name, row_summary) for name, _, row_summary, _ in baselines]))
