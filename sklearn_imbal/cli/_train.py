@@ -491,7 +491,7 @@ def run_train(args: argparse.Namespace, argv: list[str] | None = None) -> int:
 
 def run_demo(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     """The ``demo`` command: ``train`` on the SMS data with a small budget."""
-    say("demo: training on the SMS Spam Collection (offline copy); 1-2 minutes on 2 cores")
+    say("demo: training on the SMS Spam Collection (offline copy); about a minute on 2 cores")
     code = run_train(args, argv)
     output = Path(args.output)
     print(f"\nnext: echo 'WINNER!! Claim your free prize now' | "
