@@ -37,6 +37,7 @@ from sklearn_imbal._search_refit import (
     REFIT_PARAMS_DOC,
     RefitGridSearchCV,
     RefitRandomizedSearchCV,
+    fit_inner_search,
 )
 from sklearn_imbal._version import __version__
 from sklearn_imbal.utils._docstring import fill_doc
@@ -229,17 +230,12 @@ class _CheckpointMixin:
         store.open(_key(X, y, params),
                    {name: _key(value) for name, value in own.items()
                     if name not in _NOT_IN_KEY})
-        search = self._search_class(**{name: value for name, value in own.items()
-                                       if name != "checkpoint"})
-        search.set_params(
+        fit_inner_search(
+            self, self._search_class, X, y, params, drop="checkpoint",
             estimator=_MemoizedFit(self.estimator, store,
                                    2 if self.return_train_score else 1),
             scoring=_CheckpointScorer(self.scoring),
         )
-        search.fit(X, y, **params)
-        for name, value in vars(search).items():
-            if name not in own:
-                setattr(self, name, value)
         if hasattr(self, "best_estimator_"):
             self.best_estimator_ = self.best_estimator_.memoized_estimator
         return self

@@ -46,6 +46,25 @@ refit_params : dict or None, default=None
 """
 
 
+def fit_inner_search(search: Any, inner_class: type, X: Any, y: Any,
+                     params: dict[str, Any], *, drop: str, **replace: Any) -> Any:
+    """Fit ``inner_class`` built from ``search``'s parameters; copy its fitted attributes back.
+
+    The inner search has every parameter of ``search`` but ``drop``, with
+    ``replace`` set on top; what its ``fit`` sets (``cv_results_``,
+    ``best_index_``...) becomes ``search``'s. Returns the fitted inner search.
+    Shared by the refit and the checkpointed searches.
+    """
+    own = search.get_params(deep=False)
+    inner = inner_class(**{name: value for name, value in own.items() if name != drop})
+    inner.set_params(**replace)
+    inner.fit(X, y, **params)
+    for name, value in vars(inner).items():
+        if name not in own:
+            setattr(search, name, value)
+    return inner
+
+
 class _RefitParamsMixin:
     """``fit`` = the plain search without its refit, then a refit with ``refit_params``."""
 
@@ -68,15 +87,8 @@ class _RefitParamsMixin:
         if not self.refit or not self.refit_params:
             return self._plain_search.fit(self, X, y, **params)
         self._check_before_fitting()
-        own = self.get_params(deep=False)
-        search = self._plain_search(**{
-            **{name: value for name, value in own.items() if name != "refit_params"},
-            "refit": False,
-        })
-        search.fit(X, y, **params)
-        for name, value in vars(search).items():
-            if name not in own:
-                setattr(self, name, value)
+        fit_inner_search(self, self._plain_search, X, y, params, drop="refit_params",
+                         refit=False)
         self._select_best(self.cv_results_)
         # Cloned as GridSearchCV clones best_params_: the fitted model shares no
         # object (a splitter, an estimator) with this search's parameters.
