@@ -34,6 +34,7 @@ CONFIGS = [
     dict(architecture="tfidf", analyzers=("char",), ngrams=(1, 3)),
     dict(architecture="bag", analyzers=("word", "char_wb"), ngrams=2),
     dict(architecture="cnn", analyzers=("word",), ngrams=None),
+    dict(architecture="tfidf", analyzers=("char_wb", "word"), ngrams={"char_wb": 3}),
 ]
 
 
@@ -111,6 +112,28 @@ def test_vocabulary_is_what_keras_adapt_learns(analyzer, max_tokens):
     reference.adapt(texts)
     learned = stage.model.get_layer(f"vectorize_{analyzer}").get_vocabulary()
     assert learned == reference.get_vocabulary()
+
+
+def test_ngrams_per_analyzer():
+    """A dict of n-gram sizes: each analyzer its own; one it leaves out, the default."""
+    texts = tf.constant(HARD_TEXTS[:9])
+    stage = fit_text_stage(texts, np.arange(9), architecture="tfidf",
+                           analyzers=("word", "char_wb"), ngrams={"char_wb": 6},
+                           max_tokens=None, lowercase=True, sequence_length=10)
+    for analyzer, ngrams in [("word", (1, 2)), ("char_wb", (1, 2, 3, 4, 5, 6))]:
+        reference = make_text_vectorization(analyzer=analyzer, ngrams=ngrams, max_tokens=None,
+                                            output_mode="count")
+        reference.adapt(texts)
+        learned = stage.model.get_layer(f"vectorize_{analyzer}").get_vocabulary()
+        assert learned == reference.get_vocabulary()
+
+
+def test_ngrams_naming_an_unused_analyzer_is_refused():
+    X, y = HARD_TEXTS[:8], [0, 1] * 4
+    with pytest.raises(ValueError, match=r"ngrams names analyzers \['char'\] that are not"):
+        KerasTextClassifier(analyzer="word", ngrams={"char": 3}, epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="a dict maps each analyzer"):
+        KerasTextClassifier(ngrams={"char_wb": {"char_wb": 3}}, epochs=1).fit(X, y)
 
 
 def test_document_frequencies_count_training_rows_only(fitted):

@@ -89,10 +89,12 @@ class KerasTextClassifier(BaseKerasClassifier):
         across the text, or character n-grams inside word boundaries (as
         scikit-learn's ``analyzer="char_wb"``). Several analyzers give several
         feature blocks, concatenated.
-    ngrams : int, tuple of int or None, default=None
+    ngrams : int, tuple of int, dict or None, default=None
         N-gram sizes. An int ``n`` means sizes 1 to ``n``; a tuple lists them.
         None: word (1, 2) and character (2, 3, 4, 5); for ``"cnn"``, single words
-        or characters.
+        or characters. A dict sets them per analyzer, as in
+        ``analyzer=("word", "char_wb"), ngrams={"word": 2, "char_wb": 6}``;
+        an analyzer it leaves out takes the default.
     max_tokens : int or None, default=100_000
         Vocabulary size per analyzer (most frequent terms first, including the
         reserved out-of-vocabulary entry). None keeps every term.
@@ -196,7 +198,7 @@ class KerasTextClassifier(BaseKerasClassifier):
         **BaseKerasClassifier._parameter_constraints,
         "architecture": [StrOptions(set(ARCHITECTURES))],
         "analyzer": [StrOptions(set(ANALYZERS)), tuple, list],
-        "ngrams": [None, Interval(Integral, 1, None, closed="left"), tuple, list],
+        "ngrams": [None, Interval(Integral, 1, None, closed="left"), tuple, list, dict],
         "max_tokens": [None, Interval(Integral, 3, None, closed="left")],
         "sequence_length": [Interval(Integral, 1, None, closed="left")],
         "lowercase": ["boolean"],
@@ -291,6 +293,11 @@ class KerasTextClassifier(BaseKerasClassifier):
             raise ValueError(
                 f"analyzer must be one of {list(ANALYZERS)} or a tuple of distinct ones; "
                 f"got {self.analyzer!r}."
+            )
+        if isinstance(self.ngrams, dict) and not set(self.ngrams) <= set(analyzers):
+            extra = sorted(set(self.ngrams) - set(analyzers), key=str)
+            raise ValueError(
+                f"ngrams names analyzers {extra} that are not in analyzer={self.analyzer!r}."
             )
         return analyzers
 

@@ -183,8 +183,13 @@ def resolve_ngrams(ngrams, analyzer, architecture):
     for ``"tfidf"`` and ``"bag"``, word unigrams for ``"cnn"``, and character
     (2, 3, 4, 5) for the character analyzers (characters alone for ``"cnn"``).
     An int ``n`` means every size from 1 to ``n`` (Keras' convention); a
-    tuple lists the sizes.
+    tuple lists the sizes. A dict gives each analyzer its own value (one of
+    the above); an analyzer it does not name takes the default.
     """
+    if isinstance(ngrams, dict):
+        ngrams = ngrams.get(analyzer)
+        if isinstance(ngrams, dict):
+            raise ValueError("ngrams: a dict maps each analyzer to an int, a tuple or None.")
     if ngrams is None:
         if analyzer == "word":
             return (1,) if architecture == "cnn" else (1, 2)
