@@ -44,8 +44,10 @@ from sklearn_imbal.threshold import HoldoutThresholdClassifier, PriorCorrectedCl
 TINY = dict(epochs=2, batch_size=16, learning_rate=0.05, embedding_dim=8, max_tokens=2000,
             random_state=0)
 ARCHITECTURES = {
-    # Two analyzers: the TF-IDF blocks are joined by SparseConcatenate.
-    "tfidf": dict(architecture="tfidf", analyzer=("word", "char_wb")),
+    # Two analyzers with their own n-gram sizes: the TF-IDF blocks are joined by
+    # SparseConcatenate.
+    "tfidf": dict(architecture="tfidf", analyzer=("word", "char_wb"),
+                  ngrams={"word": 2, "char_wb": (1, 3)}),
     "bag": dict(architecture="bag", analyzer="word"),  # MaskedMean
     "cnn": dict(architecture="cnn", analyzer="char"),
 }
