@@ -219,3 +219,83 @@ def test_bad_parameters_are_named(data, params, match):
     X, y = data
     with pytest.raises(ValueError, match=match):
         KerasVectorClassifier(epochs=1, **params).fit(X, y)
+
+
+# ----------------------------------------------------- the sparse first layer
+
+
+def _sparse_batch(matrix):
+    coo = matrix.tocoo()
+    return tf.sparse.reorder(tf.SparseTensor(
+        np.stack([coo.row, coo.col], axis=1).astype(np.int64), coo.data.astype(np.float32),
+        matrix.shape))
+
+
+def test_touch_rates_are_the_chance_that_a_batch_holds_a_column():
+    from sklearn_imbal.keras._layers import touch_rates
+
+    matrix = sp.csr_matrix(np.array([[1, 0, 0, 2], [1, 0, 3, 0], [1, 0, 0, 0], [0, 0, 0, 0]]))
+    rates = touch_rates(matrix, batch_size=2)
+    # Column 0: in 3 of 4 rows; 1: none (rate 1, never used); 2 and 3: one row each.
+    np.testing.assert_allclose(rates, [1 - 0.25 ** 2, 1.0, 1 - 0.75 ** 2, 1 - 0.75 ** 2])
+
+
+def test_sparse_rows_dense_computes_what_keras_dense_computes():
+    from sklearn_imbal.keras._layers import SparseRowsDense
+
+    rng = np.random.RandomState(0)
+    matrix = sp.random(7, 30, density=0.2, format="csr", random_state=rng, dtype=np.float32)
+    matrix[3] = 0  # a row without non-zeros
+    ours, theirs = SparseRowsDense(4, activation="relu"), keras.layers.Dense(4, activation="relu")
+    ours.build((None, 30))
+    theirs.build((None, 30))
+    theirs.set_weights([rng.normal(size=(30, 4)).astype(np.float32),
+                        rng.normal(size=4).astype(np.float32)])
+    ours.set_weights([*theirs.get_weights(), np.ones(30, dtype=np.float32)])
+    for x in (_sparse_batch(matrix), matrix.toarray()):
+        np.testing.assert_allclose(ours(x).numpy(), theirs(x).numpy(), rtol=1e-5, atol=1e-5)
+    restored = SparseRowsDense.from_config(ours.get_config())
+    assert (restored.units, restored.l2, restored.activation) == (4, 0.0, ours.activation)
+
+
+def test_sparse_rows_dense_gradient_and_penalty_cover_the_touched_rows_only():
+    from sklearn_imbal.keras._layers import SparseRowsDense, touch_rates
+
+    rng = np.random.RandomState(1)
+    matrix = sp.random(200, 50, density=0.05, format="csr", random_state=rng, dtype=np.float32)
+    layer = SparseRowsDense(3, l2=0.01, kernel_initializer="ones")
+    layer.build((None, 50))
+    layer.set_touch_rates(touch_rates(matrix, batch_size=8))
+    rates = layer.touch_rate.numpy()
+    batch = matrix[:8]
+    touched = np.unique(batch.indices)
+    with tf.GradientTape() as tape:
+        layer(_sparse_batch(batch), training=True)
+        penalty = layer.losses[0]
+    gradient = tape.gradient(penalty, layer.kernel.value)
+    assert isinstance(gradient, tf.IndexedSlices)
+    np.testing.assert_array_equal(np.unique(gradient.indices.numpy()), touched)
+    # Each touched row's squared norm (3 with an all-ones kernel), over its rate.
+    np.testing.assert_allclose(float(penalty), 0.01 * np.sum(3.0 / rates[touched]), rtol=1e-5)
+    # Over many random batches, the penalty averages to the full L2 penalty.
+    draws = [rng.choice(200, 8, replace=False) for _ in range(2000)]
+    mean = np.mean([0.01 * np.sum(3.0 / rates[np.unique(matrix[d].indices)]) for d in draws])
+    full = 0.01 * 3.0 * np.count_nonzero(np.diff(matrix.tocsc().indptr))
+    assert abs(mean / full - 1) < 0.05
+    layer(_sparse_batch(batch))  # inference adds no penalty
+    assert not layer.losses
+
+
+def test_a_sparse_fit_leaves_the_rows_no_training_row_touches():
+    """The first layer's gradient and penalty stay sparse, so LazyAdam skips unused rows."""
+    rng = np.random.RandomState(0)
+    X = sp.random(300, 400, density=0.02, format="csr", random_state=rng)
+    X = X[:, :350]  # columns 350-399 appear at predict time only
+    X = sp.hstack([X, sp.csr_matrix((300, 50))]).tocsr()
+    y = (np.asarray(X[:, :20].sum(axis=1)).ravel() > 0).astype(int)
+    init = KerasVectorClassifier(**{**FAST, "epochs": 0}).fit(X, y)
+    clf = KerasVectorClassifier(**{**FAST, "l2": 1e-3}).fit(X, y)
+    before = init.model_.get_layer("hidden_0").kernel.numpy()
+    after = clf.model_.get_layer("hidden_0").kernel.numpy()
+    np.testing.assert_array_equal(after[350:], before[350:])
+    assert not np.allclose(after[:350], before[:350])

@@ -20,6 +20,7 @@ from sklearn_imbal.keras._layers import (  # noqa: E402
     MaskedMean,
     SparseConcatenate,
     SparseInputDense,
+    SparseRowsDense,
     SublinearTfIdf,
     ZeroPadding,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "MaskedMean",
     "SparseConcatenate",
     "SparseInputDense",
+    "SparseRowsDense",
     "SublinearTfIdf",
     "ZeroPadding",
 ]

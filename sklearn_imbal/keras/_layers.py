@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
+import scipy.sparse as sp
 import tensorflow as tf
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ __all__ = [
     "MaskedMean",
     "SparseConcatenate",
     "SparseInputDense",
+    "SparseRowsDense",
     "SublinearTfIdf",
     "ZeroPadding",
 ]
@@ -194,6 +196,123 @@ class SparseInputDense(keras.layers.Dense):
         if self.bias is not None:
             x = x + self.bias
         return x if self.activation is None else self.activation(x)
+
+
+def touch_rates(features: Any, batch_size: int) -> np.ndarray:
+    """The probability that a batch of ``batch_size`` training rows touches each column.
+
+    ``1 - (1 - df / n) ** batch_size`` for a column stored in ``df`` of the ``n``
+    rows of the scipy sparse matrix ``features`` (rows drawn uniformly; a column
+    no row holds gets 1). A stored entry touches its column even where it is an
+    explicit zero, as it does in the layer. The weights of
+    :class:`SparseRowsDense`'s L2 penalty.
+    """
+    n_rows, n_columns = features.shape
+    csr = sp.csr_matrix(features)
+    csr.sum_duplicates()
+    df = np.bincount(csr.indices, minlength=n_columns).astype(np.float64)
+    rate = 1.0 - (1.0 - df / max(n_rows, 1)) ** max(int(batch_size), 1)
+    return np.where(df > 0, rate, 1.0)
+
+
+@keras.saving.register_keras_serializable(package="sklearn_imbal")
+class SparseRowsDense(keras.layers.Layer):
+    """A dense layer on sparse input whose training step costs the rows a batch touches.
+
+    Computes ``activation(x @ kernel + bias)``, as ``keras.layers.Dense``. For a
+    ``tf.SparseTensor`` batch it gathers the kernel rows of the columns the
+    batch holds and multiplies with those alone, so the kernel's gradient is
+    ``tf.IndexedSlices`` over those rows and
+    :class:`~sklearn_imbal.keras.LazyAdam` updates only them (a 64-unit layer
+    on 89,087 TF-IDF columns: a batch of 64 SMS texts touches about a sixth of
+    the rows).
+
+    The L2 penalty keeps the gradient sparse too: it covers the rows the batch
+    touches, each divided by the probability that a batch touches it
+    (``touch_rate``, set from the training data), so that
+    over the batches of an epoch it adds up to ``l2 * sum(kernel ** 2)`` on
+    average, the penalty of ``Dense(kernel_regularizer=L2(l2))``, whose gradient
+    is dense at every step. Dense input is multiplied with the whole kernel and
+    penalized in full.
+
+    Parameters
+    ----------
+    units : int
+        Output width.
+    activation : str or callable, default=None
+        As in ``keras.layers.Dense``.
+    l2 : float, default=0.0
+        The penalty factor (added to the mean loss of a batch, as a Keras
+        ``L2`` regularizer's).
+    kernel_initializer, bias_initializer : str or keras.initializers.Initializer
+        As in ``keras.layers.Dense``.
+    **kwargs : dict
+        Arguments of ``keras.layers.Layer`` (``name``, ``dtype``...).
+    """
+
+    def __init__(self, units: int, activation: Any = None, l2: float = 0.0,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.activation = keras.activations.get(activation)
+        self.l2 = float(l2)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        width = input_shape[-1]
+        self.kernel = self.add_weight(shape=(width, self.units), name="kernel",
+                                      initializer=self.kernel_initializer)
+        self.bias = self.add_weight(shape=(self.units,), name="bias",
+                                    initializer=self.bias_initializer)
+        self.touch_rate = self.add_weight(shape=(width,), name="touch_rate",
+                                          initializer="ones", trainable=False)
+
+    def set_touch_rates(self, rates: ArrayLike) -> None:
+        """Set ``touch_rate``: per input column, the chance that a training batch holds it."""
+        # Floored so that a row of a column seen once in a huge matrix is not
+        # divided by zero.
+        rates = np.clip(np.asarray(rates, dtype=np.float64), 1e-6, 1.0)
+        self.touch_rate.assign(rates.astype(self.touch_rate.dtype))
+
+    def call(self, inputs: Any, training: Any = None) -> Any:
+        if isinstance(inputs, tf.SparseTensor):
+            columns, local = tf.unique(inputs.indices[:, 1])
+            # The tf.Variable under Keras' wrapper, so that the gradient of the
+            # gather stays IndexedSlices.
+            kernel = getattr(self.kernel, "value", self.kernel)
+            rows = tf.cast(tf.gather(kernel, columns), inputs.dtype)
+            batch = tf.SparseTensor(
+                tf.stack([inputs.indices[:, 0], tf.cast(local, tf.int64)], axis=1),
+                inputs.values,
+                tf.stack([inputs.dense_shape[0], tf.cast(tf.shape(columns)[0], tf.int64)]),
+            )
+            x = tf.sparse.sparse_dense_matmul(batch, rows)
+            if training and self.l2:
+                squares = tf.reduce_sum(tf.square(rows), axis=1)
+                rates = tf.cast(tf.gather(self.touch_rate, columns), squares.dtype)
+                self.add_loss(self.l2 * tf.reduce_sum(squares / rates))
+        else:
+            kernel = tf.cast(self.kernel, self.compute_dtype)
+            x = tf.matmul(tf.cast(inputs, self.compute_dtype), kernel)
+            if training and self.l2:
+                self.add_loss(self.l2 * tf.reduce_sum(tf.square(kernel)))
+        return self.activation(x + tf.cast(self.bias, x.dtype))
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(
+            units=self.units,
+            activation=keras.activations.serialize(self.activation),
+            l2=self.l2,
+            kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
+            bias_initializer=keras.initializers.serialize(self.bias_initializer),
+        )
+        return config
 
 
 @keras.saving.register_keras_serializable(package="sklearn_imbal")

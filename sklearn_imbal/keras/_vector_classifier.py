@@ -16,6 +16,7 @@ from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
 from sklearn_imbal.keras._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from sklearn_imbal.keras._heads import LayerSeeds, l2_per_sample, output_layer
+from sklearn_imbal.keras._layers import SparseRowsDense, touch_rates
 from sklearn_imbal.keras._text_stage import SparseRows
 from sklearn_imbal.keras._training import groups_of_equal
 from sklearn_imbal.utils._docstring import fill_doc
@@ -61,7 +62,13 @@ class KerasVectorClassifier(BaseKerasClassifier):
         Keras' dropout would densify it).
     l2 : float, default=1e-5
         L2 penalty on the Dense kernels, per weight; relative to each sample
-        or to the whole training set, as ``l2_scale`` says.
+        or to the whole training set, as ``l2_scale`` says. On sparse input
+        the first hidden layer is a
+        :class:`~sklearn_imbal.keras.SparseRowsDense`: each batch penalizes
+        the kernel rows of the columns it holds, weighted by how rarely a
+        batch holds them, which averages to the same penalty over an epoch
+        and keeps the gradient sparse, so that a step costs the rows the batch
+        touches (with the default ``"lazy_adam"``).
     {l2_scale}
     {loss}
     {optimizer}
@@ -324,11 +331,20 @@ class KerasVectorClassifier(BaseKerasClassifier):
         )
         x = inputs
         for depth, units in enumerate(hidden):
-            x = keras.layers.Dense(
-                units, activation=self.activation, kernel_regularizer=regularizer,
-                kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
-                name=f"hidden_{depth}",
-            )(x)
+            initializer = keras.initializers.GlorotUniform(seed=seeds())
+            if depth == 0 and sp.issparse(X):
+                # A step costs the kernel rows the batch touches (LazyAdam), and
+                # the L2 penalty on them keeps its gradient sparse.
+                first = SparseRowsDense(units, activation=self.activation, l2=l2,
+                                        kernel_initializer=initializer, name="hidden_0")
+                x = first(x)
+                batch_size = self._routed("fit").get("batch_size", self.batch_size)
+                first.set_touch_rates(touch_rates(self._take(X, train), batch_size))
+            else:
+                x = keras.layers.Dense(
+                    units, activation=self.activation, kernel_regularizer=regularizer,
+                    kernel_initializer=initializer, name=f"hidden_{depth}",
+                )(x)
             if self.dropout:
                 x = keras.layers.Dropout(self.dropout, seed=seeds(), name=f"dropout_{depth}")(x)
         outputs = output_layer(self.n_classes_, l2=l2, class_prior=class_prior,
