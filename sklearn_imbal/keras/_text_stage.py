@@ -293,14 +293,14 @@ def raise_empty_vocabulary(n_texts, analyzer):
 
 
 def _run_in_chunks(function, texts):
-    """``function`` over chunks of a 1-D string tensor, traced once."""
+    """``function`` over chunks of a 1-D string tensor, traced once; a generator."""
     # No autograph: nothing here has Python control flow on tensors, and
     # converting the layers' code costs more than running them once.
     concrete = tf.function(function, autograph=False).get_concrete_function(
         tf.TensorSpec([None], tf.string)
     )
     n_texts = int(texts.shape[0])
-    return [concrete(texts[start:start + _CHUNK]) for start in range(0, n_texts, _CHUNK)]
+    return (concrete(texts[start:start + _CHUNK]) for start in range(0, n_texts, _CHUNK))
 
 
 def _as_csr(chunks, width):
@@ -490,19 +490,22 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
         )
         # The layer itself weighs the cached counts: the features trained on are
         # computed by the same operations as the saved model's at predict time.
+        # A generator, so that one chunk's tensors at a time are alive.
         blocks.append(_as_csr(
-            [weighting(_csr_to_sparse_tensor(counts[start:start + _CHUNK]))
-             for start in range(0, counts.shape[0], _CHUNK)],
+            (weighting(_csr_to_sparse_tensor(counts[start:start + _CHUNK]))
+             for start in range(0, counts.shape[0], _CHUNK)),
             size,
         ))
+        del counts
         outputs.append(weighting(vectorizer(inputs)))
     if tfidf:
         output = outputs[0] if len(outputs) == 1 else SparseConcatenate(name="concatenate")(
             outputs
         )
-        features = _Features([SparseRows.from_csr(
-            blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
-        )])
+        matrix = blocks.pop() if len(blocks) == 1 else sp.hstack(blocks, format="csr")
+        del blocks
+        features = _Features([SparseRows.from_csr(matrix)])
+        del matrix
     else:
         features = _Features(token_rows)
         output = outputs[0] if len(outputs) == 1 else outputs
@@ -526,6 +529,7 @@ def vectorize(stage, texts, *, pad_to_length=True):
     if any(isinstance(layer, SublinearTfIdf) for layer in stage.layers):
         width = int(stage.output.shape[-1])
         return _Features([SparseRows.from_csr(_as_csr(chunks, width))])
+    chunks = list(chunks)
     per_output = [list(group) for group in zip(*chunks)] if isinstance(chunks[0], list) else [
         chunks
     ]
