@@ -19,9 +19,19 @@ On the SMS spam training part's TF-IDF matrix (char_wb 1-6, 3,400 x 89,087, abou
     The same with plain SGD, whose update of an embedding-bag gradient touches
     only those rows.
 
+``rows + lazy_adam``
+    :class:`sklearn_imbal.keras.SparseRowsDense` (``KerasVectorClassifier``'s first
+    layer on sparse input since 0.9): the kernel rows of the batch's columns
+    gathered and multiplied, so the gradient covers those rows alone.
+``... + L2``
+    The same with ``KerasVectorClassifier``'s default penalty (``l2=1e-5``): a
+    ``kernel_regularizer`` for ``dense`` (a dense gradient at every step), the
+    touched rows' penalty weighted by their touch rates for ``rows``.
+
 The ratio of ``bag + adam`` to ``dense + adam`` is what a sparse first layer
 alone would buy; ``bag + lazy_adam`` and ``bag + sgd`` are what it buys with an
-optimizer that does not update every row.
+optimizer that does not update every row; the ``L2`` rows are what a penalized
+layer costs, before (``dense``) and after (``rows``).
 
 Run: ``python benchmarks/sparse_first_layer.py [--epochs 3]``.
 """
@@ -39,7 +49,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 from sklearn_imbal.datasets import load_sms_spam  # noqa: E402
-from sklearn_imbal.keras import LazyAdam  # noqa: E402
+from sklearn_imbal.keras import LazyAdam, SparseRowsDense  # noqa: E402
+from sklearn_imbal.keras._layers import touch_rates  # noqa: E402
 from sklearn_imbal.keras._text_stage import SparseRows  # noqa: E402
 
 
@@ -65,10 +76,17 @@ class EmbeddingBag(keras.layers.Layer):
         return (input_shape[0], self.units)
 
 
-def model(first, n_features):
+def model(first, n_features, l2=0.0, rates=None):
     inputs = keras.Input(shape=(n_features,), sparse=True)
-    hidden = (keras.layers.Dense(64, activation="relu")(inputs) if first == "dense"
-              else EmbeddingBag(64)(inputs))
+    if first == "dense":
+        regularizer = keras.regularizers.L2(l2) if l2 else None
+        hidden = keras.layers.Dense(64, activation="relu", kernel_regularizer=regularizer)(inputs)
+    elif first == "rows":
+        layer = SparseRowsDense(64, activation="relu", l2=l2)
+        hidden = layer(inputs)
+        layer.set_touch_rates(rates)
+    else:
+        hidden = EmbeddingBag(64)(inputs)
     return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(hidden))
 
 
@@ -93,19 +111,24 @@ def main():
           f"{features.nnz / features.shape[0]:.0f} non-zeros a row; "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     seconds = {}
-    for first in ("dense", "bag"):
-        for optimizer in ("adam", "lazy_adam", "sgd"):
-            net = model(first, features.shape[1])
-            net.compile(optimizer=LazyAdam() if optimizer == "lazy_adam" else optimizer, loss="binary_crossentropy",
-                        steps_per_execution=32, jit_compile=False)
-            net.fit(dataset, epochs=1, verbose=0)  # tracing
-            start = time.perf_counter()
-            net.fit(dataset, epochs=args.epochs, verbose=0)
-            seconds[f"{first} + {optimizer}"] = (time.perf_counter() - start) / args.epochs
+    rates = touch_rates(features, 64)
+    runs = [(first, optimizer, 0.0) for first in ("dense", "bag")
+            for optimizer in ("adam", "lazy_adam", "sgd")]
+    runs += [("rows", "lazy_adam", 0.0), ("dense", "adam", 1e-5), ("dense", "lazy_adam", 1e-5),
+             ("rows", "lazy_adam", 1e-5)]
+    for first, optimizer, l2 in runs:
+        net = model(first, features.shape[1], l2, rates)
+        net.compile(optimizer=LazyAdam() if optimizer == "lazy_adam" else optimizer,
+                    loss="binary_crossentropy", steps_per_execution=32, jit_compile=False)
+        net.fit(dataset, epochs=1, verbose=0)  # tracing
+        start = time.perf_counter()
+        net.fit(dataset, epochs=args.epochs, verbose=0)
+        name = f"{first} + {optimizer}" + (" + L2" if l2 else "")
+        seconds[name] = (time.perf_counter() - start) / args.epochs
     reference = seconds["dense + adam"]
-    print(f"{'first layer':<14}{'s / epoch':>10}{'vs dense + adam':>17}")
+    print(f"{'first layer':<24}{'s / epoch':>10}{'vs dense + adam':>17}")
     for name, value in seconds.items():
-        print(f"{name:<14}{value:10.3f}{value / reference:17.2f}")
+        print(f"{name:<24}{value:10.3f}{value / reference:17.2f}")
 
 
 if __name__ == "__main__":

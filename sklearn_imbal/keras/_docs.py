@@ -22,9 +22,10 @@ loss : str, keras loss or None, default=None
     "optimizer": """\
 optimizer : str, keras.optimizers.Optimizer class or instance, default="lazy_adam"
     ``"lazy_adam"``: :class:`~sklearn_imbal.keras.LazyAdam`, Adam that updates
-    only the rows of an embedding table (or of a first layer on sparse input
-    without an L2 penalty) that a batch touches, and is Adam itself for every
-    dense gradient (the ``"tfidf"`` heads, penalized kernels).
+    only the rows of an embedding table (or of
+    :class:`~sklearn_imbal.keras.SparseRowsDense`, a first layer on sparse
+    input, penalty included) that a batch touches, and is Adam itself for every
+    dense gradient (the ``"tfidf"`` heads, other penalized kernels).
     Or any Keras optimizer name, class or instance. Parameters may be routed
     as ``optimizer__name``.
 """,

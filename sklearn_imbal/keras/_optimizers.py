@@ -31,8 +31,10 @@ class LazyAdam(keras.optimizers.Adam):
     ``benchmarks/fit_speed.py``).
 
     ``amsgrad=True`` and dense gradients take Adam's own update. A loss with an
-    L2 penalty on the table has a dense gradient, so it trains with Adam's
-    update: the built-in heads penalize only their ``Dense`` kernels.
+    L2 penalty on the whole table has a dense gradient, so it trains with Adam's
+    update: the built-in heads penalize only their ``Dense`` kernels, and
+    :class:`~sklearn_imbal.keras.SparseRowsDense` penalizes only the rows a
+    batch touches.
 
     Parameters
     ----------
