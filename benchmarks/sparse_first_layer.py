@@ -50,7 +50,7 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 
 from sklearn_imbal.datasets import load_sms_spam  # noqa: E402
 from sklearn_imbal.keras import LazyAdam, SparseRowsDense  # noqa: E402
-from sklearn_imbal.keras._layers import touch_rates  # noqa: E402
+from sklearn_imbal.keras._layers import stored_columns, touch_rates  # noqa: E402
 from sklearn_imbal.keras._text_stage import SparseRows  # noqa: E402
 
 
@@ -111,7 +111,7 @@ def main():
           f"{features.nnz / features.shape[0]:.0f} non-zeros a row; "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     seconds = {}
-    rates = touch_rates(features, 64)
+    rates = touch_rates(stored_columns(features), features.shape[0], 64)
     runs = [(first, optimizer, 0.0) for first in ("dense", "bag")
             for optimizer in ("adam", "lazy_adam", "sgd")]
     runs += [("rows", "lazy_adam", 0.0), ("dense", "adam", 1e-5), ("dense", "lazy_adam", 1e-5),

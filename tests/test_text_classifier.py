@@ -115,6 +115,23 @@ def test_architectures_learn(text_data, params):
     assert roc_auc_score(y[180:], clf.predict_proba(X[180:])[:, 1]) > 0.85
 
 
+def test_tfidf_hidden_layer_penalty_weights_follow_the_training_texts(text_data):
+    # The hidden layer over TF-IDF penalizes the rows a batch touches, weighted by
+    # the chance that a batch of the fit holds each n-gram: the IDF's own counts.
+    from sklearn_imbal.keras import SparseRowsDense
+    from sklearn_imbal.keras._text_stage import HEAD, TEXT_STAGE
+
+    X, y = text_data
+    clf = KerasTextClassifier(**{**FAST, "epochs": 1}, architecture="tfidf", analyzer="word",
+                              hidden_units=4, l2=1e-4).fit(X[:180], y[:180])
+    hidden = clf.model_.get_layer(HEAD).get_layer("hidden")
+    assert isinstance(hidden, SparseRowsDense) and hidden.l2 == 1e-4
+    idf = clf.model_.get_layer(TEXT_STAGE).get_layer("tfidf_word").idf.numpy()
+    df = (1 + 180) / np.exp(idf.astype(np.float64) - 1) - 1  # idf = log((1+n)/(1+df)) + 1
+    expected = np.where(df > 0.5, 1 - (1 - df / 180) ** FAST["batch_size"], 1.0)
+    np.testing.assert_allclose(hidden.touch_rate.numpy(), expected, rtol=1e-3)
+
+
 def test_same_seed_same_predictions(small_text_data):
     X, y = small_text_data
     params = dict(FAST, architecture="bag", hidden_units=8, dropout=0.2)

@@ -232,10 +232,11 @@ def _sparse_batch(matrix):
 
 
 def test_touch_rates_are_the_chance_that_a_batch_holds_a_column():
-    from sklearn_imbal.keras._layers import touch_rates
+    from sklearn_imbal.keras._layers import stored_columns, touch_rates
 
     matrix = sp.csr_matrix(np.array([[1, 0, 0, 2], [1, 0, 3, 0], [1, 0, 0, 0], [0, 0, 0, 0]]))
-    rates = touch_rates(matrix, batch_size=2)
+    np.testing.assert_array_equal(stored_columns(matrix), [3, 0, 1, 1])
+    rates = touch_rates(stored_columns(matrix), 4, batch_size=2)
     # Column 0: in 3 of 4 rows; 1: none (rate 1, never used); 2 and 3: one row each.
     np.testing.assert_allclose(rates, [1 - 0.25 ** 2, 1.0, 1 - 0.75 ** 2, 1 - 0.75 ** 2])
 
@@ -259,13 +260,13 @@ def test_sparse_rows_dense_computes_what_keras_dense_computes():
 
 
 def test_sparse_rows_dense_gradient_and_penalty_cover_the_touched_rows_only():
-    from sklearn_imbal.keras._layers import SparseRowsDense, touch_rates
+    from sklearn_imbal.keras._layers import SparseRowsDense, stored_columns, touch_rates
 
     rng = np.random.RandomState(1)
     matrix = sp.random(200, 50, density=0.05, format="csr", random_state=rng, dtype=np.float32)
     layer = SparseRowsDense(3, l2=0.01, kernel_initializer="ones")
     layer.build((None, 50))
-    layer.set_touch_rates(touch_rates(matrix, batch_size=8))
+    layer.set_touch_rates(touch_rates(stored_columns(matrix), 200, batch_size=8))
     rates = layer.touch_rate.numpy()
     batch = matrix[:8]
     touched = np.unique(batch.indices)

@@ -30,7 +30,13 @@ import math
 import keras
 import numpy as np
 
-from sklearn_imbal.keras._layers import MaskedMean, SparseInputDense, ZeroPadding
+from sklearn_imbal.keras._layers import (
+    MaskedMean,
+    SparseInputDense,
+    SparseRowsDense,
+    ZeroPadding,
+    touch_rates,
+)
 from sklearn_imbal.keras._text_stage import HEAD
 
 __all__ = ["ARCHITECTURES", "LayerSeeds", "build_text_model", "output_layer", "prior_logits"]
@@ -127,7 +133,8 @@ def _branch(tokens, vocabulary_size, *, architecture, embedding_dim, hidden_unit
 
 
 def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden_units=0,
-                     kernel_size=5, dropout=0.0, l2=0.0, class_prior=None, seed=None):
+                     kernel_size=5, dropout=0.0, l2=0.0, class_prior=None, seed=None,
+                     batch_size=32):
     """The head for a fitted text ``stage``, and ``model_``: the two composed.
 
     Parameters
@@ -142,6 +149,10 @@ def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden
         Initializes the output bias (see :func:`output_layer`).
     seed : int, default=None
         Seeds every initializer and dropout layer (None: Keras' own draws).
+    batch_size : int, default=32
+        The training batch size: with ``"tfidf"`` and ``hidden_units``, the
+        hidden layer is a :class:`~sklearn_imbal.keras.SparseRowsDense`,
+        whose penalty weights come from it and the stage's document frequencies.
 
     Returns
     -------
@@ -180,11 +191,20 @@ def build_text_model(stage, *, architecture, n_classes, embedding_dim=64, hidden
     if hidden_units and architecture != "cnn":
         if dropout and not sparse_input:
             x = keras.layers.Dropout(dropout, seed=seeds(), name="dropout_features")(x)
-        hidden = SparseInputDense if sparse_input else keras.layers.Dense
-        x = hidden(
-            hidden_units, activation="relu", kernel_regularizer=regularizer,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()), name="hidden",
-        )(x)
+        initializer = keras.initializers.GlorotUniform(seed=seeds())
+        if sparse_input:
+            # A step costs the kernel rows of the batch's n-grams (LazyAdam).
+            hidden = SparseRowsDense(hidden_units, activation="relu", l2=l2,
+                                     kernel_initializer=initializer, name="hidden")
+            x = hidden(x)
+            hidden.set_touch_rates(
+                touch_rates(stage.document_frequency, stage.n_train, batch_size)
+            )
+        else:
+            x = keras.layers.Dense(
+                hidden_units, activation="relu", kernel_regularizer=regularizer,
+                kernel_initializer=initializer, name="hidden",
+            )(x)
         sparse_input = False
     if dropout and not sparse_input:
         x = keras.layers.Dropout(dropout, seed=seeds(), name="dropout")(x)

@@ -198,21 +198,24 @@ class SparseInputDense(keras.layers.Dense):
         return x if self.activation is None else self.activation(x)
 
 
-def touch_rates(features: Any, batch_size: int) -> np.ndarray:
-    """The probability that a batch of ``batch_size`` training rows touches each column.
+def touch_rates(document_frequency: ArrayLike, n_rows: int, batch_size: int) -> np.ndarray:
+    """The probability that a batch of ``batch_size`` training rows holds each column.
 
     ``1 - (1 - df / n) ** batch_size`` for a column stored in ``df`` of the ``n``
-    rows of the scipy sparse matrix ``features`` (rows drawn uniformly; a column
-    no row holds gets 1). A stored entry touches its column even where it is an
-    explicit zero, as it does in the layer. The weights of
-    :class:`SparseRowsDense`'s L2 penalty.
+    training rows (rows drawn uniformly; a column no row holds gets 1): the
+    weights of :class:`SparseRowsDense`'s L2 penalty.
     """
-    n_rows, n_columns = features.shape
-    csr = sp.csr_matrix(features)
-    csr.sum_duplicates()
-    df = np.bincount(csr.indices, minlength=n_columns).astype(np.float64)
-    rate = 1.0 - (1.0 - df / max(n_rows, 1)) ** max(int(batch_size), 1)
+    df = np.asarray(document_frequency, dtype=np.float64)
+    rate = 1.0 - (1.0 - df / max(int(n_rows), 1)) ** max(int(batch_size), 1)
     return np.where(df > 0, rate, 1.0)
+
+
+def stored_columns(matrix: Any) -> np.ndarray:
+    """How many rows of a scipy sparse matrix store each column (explicit zeros too:
+    the layer gathers every stored entry's row)."""
+    csr = sp.csr_matrix(matrix)
+    csr.sum_duplicates()
+    return np.bincount(csr.indices, minlength=csr.shape[1])
 
 
 @keras.saving.register_keras_serializable(package="sklearn_imbal")

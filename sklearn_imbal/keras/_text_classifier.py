@@ -106,7 +106,9 @@ class KerasTextClassifier(BaseKerasClassifier):
         Embedding width for ``"bag"`` and ``"cnn"``.
     hidden_units : int, default=0
         Width of the hidden ReLU layer (0: none); the number of filters for
-        ``"cnn"``.
+        ``"cnn"``. Over ``"tfidf"`` features the hidden layer is a
+        :class:`~sklearn_imbal.keras.SparseRowsDense`: a step costs the kernel
+        rows of the batch's n-grams, its L2 penalty included.
     kernel_size : int, default=5
         Convolution width for ``"cnn"``.
     dropout : float, default=0.0
@@ -336,6 +338,7 @@ class KerasTextClassifier(BaseKerasClassifier):
             l2=l2_per_sample(self.l2, self.l2_scale, len(train)),
             class_prior=class_prior,
             seed=self._sub_seed(4),  # 1-3: validation split, shuffling, batches
+            batch_size=self._routed("fit").get("batch_size", self.batch_size),
         )
         return model, stage.features
 

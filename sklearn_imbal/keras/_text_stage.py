@@ -174,6 +174,12 @@ class FittedTextStage(NamedTuple):
     features: _Features
     #: Per analyzer: its name and vocabulary size.
     analyzers: list[tuple[str, int]]
+    #: ``"tfidf"``: how many training texts hold each feature column (the
+    #: document frequencies of the IDF weights, analyzers side by side); None
+    #: for token ids.
+    document_frequency: np.ndarray | None = None
+    #: The number of training texts.
+    n_train: int = 0
 
 
 def resolve_ngrams(ngrams, analyzer, architecture):
@@ -456,7 +462,7 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
     is_train[train] = True
     tfidf = architecture == "tfidf"
     inputs = keras.Input(shape=(), dtype="string", name="text")
-    outputs, blocks, token_rows, sizes = [], [], [], []
+    outputs, blocks, token_rows, sizes, frequencies = [], [], [], [], []
     for analyzer in analyzers:
         vectorizer = make_text_vectorization(
             analyzer=analyzer,
@@ -485,9 +491,8 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
         counts = _count_rows(chunks, chunk_ids, size)
         del chunks, chunk_ids
         weighting = SublinearTfIdf(size, name=f"tfidf_{analyzer}")
-        weighting.set_document_frequency(
-            np.bincount(counts[is_train].indices, minlength=size), int(train.shape[0])
-        )
+        frequencies.append(np.bincount(counts[is_train].indices, minlength=size))
+        weighting.set_document_frequency(frequencies[-1], int(train.shape[0]))
         # The layer itself weighs the cached counts: the features trained on are
         # computed by the same operations as the saved model's at predict time.
         # A generator, so that one chunk's tensors at a time are alive.
@@ -509,7 +514,10 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
     else:
         features = _Features(token_rows)
         output = outputs[0] if len(outputs) == 1 else outputs
-    return FittedTextStage(keras.Model(inputs, output, name=TEXT_STAGE), features, sizes)
+    return FittedTextStage(
+        keras.Model(inputs, output, name=TEXT_STAGE), features, sizes,
+        np.concatenate(frequencies) if tfidf else None, int(train.shape[0]),
+    )
 
 
 def _csr_to_sparse_tensor(matrix):

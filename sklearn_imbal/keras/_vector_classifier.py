@@ -16,7 +16,7 @@ from sklearn_imbal._compat import Interval, StrOptions, classifier_tags
 from sklearn_imbal.keras._base import BaseKerasClassifier
 from sklearn_imbal.keras._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from sklearn_imbal.keras._heads import LayerSeeds, l2_per_sample, output_layer
-from sklearn_imbal.keras._layers import SparseRowsDense, touch_rates
+from sklearn_imbal.keras._layers import SparseRowsDense, stored_columns, touch_rates
 from sklearn_imbal.keras._text_stage import SparseRows
 from sklearn_imbal.keras._training import groups_of_equal
 from sklearn_imbal.utils._docstring import fill_doc
@@ -339,7 +339,9 @@ class KerasVectorClassifier(BaseKerasClassifier):
                                         kernel_initializer=initializer, name="hidden_0")
                 x = first(x)
                 batch_size = self._routed("fit").get("batch_size", self.batch_size)
-                first.set_touch_rates(touch_rates(self._take(X, train), batch_size))
+                first.set_touch_rates(touch_rates(
+                    stored_columns(self._take(X, train)), len(train), batch_size
+                ))
             else:
                 x = keras.layers.Dense(
                     units, activation=self.activation, kernel_regularizer=regularizer,
