@@ -241,3 +241,18 @@ def test_interrupted_vector_classifier_is_unfitted_and_usable():
     expected = KerasVectorClassifier(epochs=2, batch_size=16, random_state=0).fit(X, y)
     np.testing.assert_array_equal(clf.set_params(callbacks=None).fit(X, y).predict_proba(X),
                                   expected.predict_proba(X))
+
+
+def test_training_and_adapt_pipelines_run_without_tf_data_autotuning():
+    # Deleting an iterator waits for tf.data's autotuning thread: it added about
+    # a second (text model) to 10 s (vector model) to some fits' ends.
+    from sklearn_imbal.keras._text_stage import _text_dataset
+    from sklearn_imbal.keras._training import epoch_orders, without_autotune
+
+    dataset = tf.data.Dataset.range(10).batch(3)
+    assert dataset.options().autotune.enabled is not False
+    assert without_autotune(dataset).options().autotune.enabled is False
+    assert _text_dataset(tf.constant(["a", "b"])).options().autotune.enabled is False
+    orders = epoch_orders(dataset, 10)
+    np.testing.assert_array_equal(next(orders).numpy(), np.arange(10))
+    np.testing.assert_array_equal(next(orders).numpy(), np.arange(10))

@@ -34,6 +34,7 @@ import tensorflow as tf
 
 from sklearn_imbal._compat import text_vectorization_tokens
 from sklearn_imbal.keras._layers import CharNgramSplitter, SparseConcatenate, SublinearTfIdf
+from sklearn_imbal.keras._training import without_autotune
 
 __all__ = [
     "ANALYZERS",
@@ -267,7 +268,7 @@ def make_text_vectorization(
 
 
 def _text_dataset(texts):
-    return tf.data.Dataset.from_tensor_slices(texts).batch(_ADAPT_BATCH)
+    return without_autotune(tf.data.Dataset.from_tensor_slices(texts).batch(_ADAPT_BATCH))
 
 
 def adapt_text_vectorization(layer, texts, *, analyzer=None):

@@ -81,7 +81,21 @@ def epoch_orders(batches, rows_per_epoch):
     concatenated (``rows_per_epoch`` indices, int64), so consecutive
     ``batch_size`` slices of it are that epoch's batches.
     """
-    return iter(batches.unbatch().batch(rows_per_epoch).repeat())
+    return iter(without_autotune(batches.unbatch().batch(rows_per_epoch).repeat()))
+
+
+def without_autotune(dataset):
+    """``dataset`` with tf.data's autotuning off.
+
+    Deleting an iterator waits for its autotuning thread, which can be asleep
+    for seconds: at the end of a fit, that added about 1 s to 4 fits of 10 of
+    the default text candidate and about 9.7 s to 2 fits of 8 of a
+    ``KerasVectorClassifier`` (benchmarks.rst, "Fit speed"). Our pipelines
+    (row indices, text batches) have nothing to tune.
+    """
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
 
 
 def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validation, epochs,
