@@ -409,13 +409,17 @@ class BaseKerasClassifier(
             )
         return np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
 
+    def _fit_batch_size(self):
+        """The training batch size: ``fit__batch_size`` if routed, else ``batch_size``."""
+        return self._routed("fit").get("batch_size", self.batch_size)
+
     def _new_model(self, X, y_encoded, sample_weight, train, *, epochs):
         """Build and compile ``model_`` for a new fit; returns its cached features or None."""
         prior = np.bincount(
             self._class_codes(y_encoded[train]), weights=sample_weight[train],
             minlength=self.n_classes_,
         )
-        batch_size = self._routed("fit").get("batch_size", self.batch_size)
+        batch_size = self._fit_batch_size()
         # The cosine schedule runs over every training step of this fit.
         decay_steps = epochs * -(-len(train) // batch_size)
         with self._seeded():
@@ -519,7 +523,7 @@ class BaseKerasClassifier(
                warm_start):
         """Train the training model on rows ``train``, early-stopping on ``validation``."""
         routed = self._routed("fit")
-        batch_size = routed.get("batch_size", self.batch_size)
+        batch_size = self._fit_batch_size()
         with self._seeded():  # random_state alone decides the batches and the steps
             history, bad_epoch = fit_epochs(
                 self._training_model(), self._epoch_orders(y, train, batch_size=batch_size),

@@ -338,7 +338,7 @@ class KerasTextClassifier(BaseKerasClassifier):
             l2=l2_per_sample(self.l2, self.l2_scale, len(train)),
             class_prior=class_prior,
             seed=self._sub_seed(4),  # 1-3: validation split, shuffling, batches
-            batch_size=self._routed("fit").get("batch_size", self.batch_size),
+            batch_size=self._fit_batch_size(),
         )
         return model, stage.features
 

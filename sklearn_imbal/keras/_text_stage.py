@@ -33,7 +33,12 @@ import scipy.sparse as sp
 import tensorflow as tf
 
 from sklearn_imbal._compat import text_vectorization_tokens
-from sklearn_imbal.keras._layers import CharNgramSplitter, SparseConcatenate, SublinearTfIdf
+from sklearn_imbal.keras._layers import (
+    CharNgramSplitter,
+    SparseConcatenate,
+    SublinearTfIdf,
+    stored_columns,
+)
 from sklearn_imbal.keras._training import without_autotune
 
 __all__ = [
@@ -492,7 +497,7 @@ def fit_text_stage(texts, train, *, architecture, analyzers, ngrams, max_tokens,
         counts = _count_rows(chunks, chunk_ids, size)
         del chunks, chunk_ids
         weighting = SublinearTfIdf(size, name=f"tfidf_{analyzer}")
-        frequencies.append(np.bincount(counts[is_train].indices, minlength=size))
+        frequencies.append(stored_columns(counts[is_train]))
         weighting.set_document_frequency(frequencies[-1], int(train.shape[0]))
         # The layer itself weighs the cached counts: the features trained on are
         # computed by the same operations as the saved model's at predict time.

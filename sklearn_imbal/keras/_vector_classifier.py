@@ -338,9 +338,8 @@ class KerasVectorClassifier(BaseKerasClassifier):
                 first = SparseRowsDense(units, activation=self.activation, l2=l2,
                                         kernel_initializer=initializer, name="hidden_0")
                 x = first(x)
-                batch_size = self._routed("fit").get("batch_size", self.batch_size)
                 first.set_touch_rates(touch_rates(
-                    stored_columns(self._take(X, train)), len(train), batch_size
+                    stored_columns(self._take(X, train)), len(train), self._fit_batch_size()
                 ))
             else:
                 x = keras.layers.Dense(
