@@ -102,9 +102,13 @@ class SparseRows:
         )
 
     def _batch(self, columns, values):
-        indices = tf.stack(
-            [columns.value_rowids(), tf.cast(columns.flat_values, tf.int64)], axis=1
-        )
+        splits = columns.row_splits
+        # Each non-zero's row: the number of row ends at or before its position.
+        # One op; RaggedTensor.value_rowids (tf.repeat) was a fifth of a
+        # training step of the default TF-IDF head.
+        rows = tf.searchsorted(splits[1:], tf.range(splits[-1]), side="right",
+                               out_type=tf.int64)
+        indices = tf.stack([rows, tf.cast(columns.flat_values, tf.int64)], axis=1)
         shape = tf.stack([columns.nrows(), tf.constant(self.width, tf.int64)])
         batch = tf.SparseTensor(indices, values.flat_values, shape)
         batch.set_shape([None, self.width])
@@ -410,7 +414,12 @@ def _learn_vocabulary(layer, chunks, is_train, max_tokens, analyzer):
         ids[tokens == token.encode("utf-8")] = position
     if not order.shape[0]:
         raise_empty_vocabulary(int(is_train.sum()), analyzer)
-    layer.set_vocabulary(tf.gather(distinct, order))
+    # Decoded here: given a string tensor, Keras decodes it one token at a time
+    # through tf.compat.as_text (0.5 s of a 0.9 s default fit's 93,000 terms).
+    # An object array also keeps a token's trailing NUL characters, which a
+    # fixed-width numpy str array would drop.
+    layer.set_vocabulary(np.array([token.decode("utf-8") for token in tokens[order]],
+                                  dtype=object))
     per_chunk, offset = [], 0
     for chunk in chunks:
         n_distinct = int(chunk.distinct.shape[0])
