@@ -222,3 +222,22 @@ def test_sparse_input_dense_computes_what_keras_dense_computes(activation):
     assert_float32_close(*gradients)
     restored = SparseInputDense.from_config(ours.get_config())
     assert type(restored) is SparseInputDense and restored.units == 4
+
+
+def test_sparse_rows_batches_equal_the_matrix_rows():
+    # Empty rows first, last and in between; batches in any order, with repeats.
+    from sklearn_imbal.keras._text_stage import SparseRows
+
+    matrix = sp.random(9, 7, density=0.3, format="csr", random_state=0, dtype=np.float32)
+    matrix[[0, 4, 8]] = 0
+    matrix.eliminate_zeros()
+    dense = matrix.toarray()
+    rows = SparseRows.from_csr(matrix)
+    for index in ([0], [3, 0, 8, 3, 4], list(range(9))[::-1], [8], []):
+        batch = rows.gather(tf.constant(index, dtype=tf.int64))
+        assert batch.dense_shape.numpy().tolist() == [len(index), 7]
+        np.testing.assert_array_equal(tf.sparse.to_dense(batch).numpy(),
+                                      dense[index].reshape(len(index), 7))
+    for start, stop in ((0, 9), (2, 5), (8, 9), (4, 4)):
+        np.testing.assert_array_equal(tf.sparse.to_dense(rows.slice(start, stop)).numpy(),
+                                      dense[start:stop])
