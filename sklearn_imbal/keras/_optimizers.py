@@ -49,26 +49,42 @@ class LazyAdam(keras.optimizers.Adam):
     """
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
-        if not isinstance(gradient, tf.IndexedSlices) or self.amsgrad:
+        if self.amsgrad:
             return super().update_step(gradient, variable, learning_rate)
         dtype = variable.dtype
+        step = tf.cast(self.iterations + 1, dtype)
+        beta_1, beta_2 = tf.cast(self.beta_1, dtype), tf.cast(self.beta_2, dtype)
+        learning_rate = tf.cast(learning_rate, dtype)
+        first, second = adam_moments(self, variable)
+        target = variable if isinstance(variable, tf.Variable) else variable.value
+        if not isinstance(gradient, tf.IndexedSlices):
+            # TensorFlow's fused Adam kernel: Keras' formula (m += (g - m)(1 - b1),
+            # v += (g^2 - v)(1 - b2), w -= alpha m / (sqrt(v) + eps)) in one pass
+            # over the weights instead of about ten operations, each its own pass
+            # (a third of the optimizer's time in a step of the default TF-IDF
+            # head). It computes 1 - b1 in float32 where Keras computes it in
+            # Python, so the two agree to float32 rounding, not bit for bit.
+            tf.raw_ops.ResourceApplyAdam(
+                var=target.handle, m=first.handle, v=second.handle,
+                beta1_power=tf.pow(beta_1, step), beta2_power=tf.pow(beta_2, step),
+                lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                epsilon=tf.cast(self.epsilon, dtype), grad=tf.cast(gradient, dtype),
+            )
+            return None
         # One update per row: repeated indices (a token twice in a batch) are summed.
         rows, position = tf.unique(gradient.indices)
         values = tf.math.unsorted_segment_sum(
             tf.cast(gradient.values, dtype), position, tf.shape(rows)[0]
         )
-        step = tf.cast(self.iterations + 1, dtype)
-        beta_1, beta_2 = tf.cast(self.beta_1, dtype), tf.cast(self.beta_2, dtype)
-        alpha = (tf.cast(learning_rate, dtype) * tf.sqrt(1 - tf.pow(beta_2, step))
+        alpha = (learning_rate * tf.sqrt(1 - tf.pow(beta_2, step))
                  / (1 - tf.pow(beta_1, step)))
-        first, second = adam_moments(self, variable)
         first_rows = beta_1 * tf.gather(first, rows) + (1 - beta_1) * values
         second_rows = beta_2 * tf.gather(second, rows) + (1 - beta_2) * tf.square(values)
         first.scatter_update(tf.IndexedSlices(first_rows, rows))
         second.scatter_update(tf.IndexedSlices(second_rows, rows))
         step_rows = alpha * first_rows / (tf.sqrt(second_rows) + self.epsilon)
-        target = variable if isinstance(variable, tf.Variable) else variable.value
         target.scatter_sub(tf.IndexedSlices(step_rows, rows))
+        return None
 
 
 def resolve_optimizer(optimizer):
