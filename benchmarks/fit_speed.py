@@ -12,8 +12,9 @@ measured one after the other in one run:
     squared hinge, ``l2=3e-4`` per sample, cosine schedule, 20 epochs; the default's
     ``l2_scale="dataset"`` penalty costs the same, and older checkouts given to
     ``--baseline`` do not know it), after one warm-up fit
-    of another seed (a search pays TensorFlow's one-off start-up once, not per fit);
-    ``default cold`` is the process's first fit.
+    of another seed (a search pays TensorFlow's one-off start-up once, not per fit),
+    the fastest of three (the anchor: the fastest of two); ``default cold`` is the
+    process's first fit.
 ``vector``
     ``KerasVectorClassifier(epochs=20)`` (defaults: one hidden layer of 64) on the
     anchor's TF-IDF matrix (3,400 x 89,087).
@@ -118,7 +119,11 @@ def worker(quick):
 
     seconds, model = _timed(lambda: default(1))
     results["default cold"] = (seconds, auc(model))
-    seconds, model = _timed(lambda: default(0))
+    # The fastest of three fits of the same seed (the same model each time), as
+    # the anchor is the fastest of two: one fit is ~2 s, and this machine's noise
+    # moves one timing by a fifth.
+    seconds, model = min((_timed(lambda: default(0)) for _ in range(3)),
+                         key=lambda pair: pair[0])
     results["default"] = (seconds, auc(model))
 
     tfidf = svc.steps[0][1]
