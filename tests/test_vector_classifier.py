@@ -259,6 +259,32 @@ def test_sparse_rows_dense_computes_what_keras_dense_computes():
     assert (restored.units, restored.l2, restored.activation) == (4, 0.0, ours.activation)
 
 
+@pytest.mark.parametrize("dense_product_entries", [0, 1 << 22])
+def test_sparse_rows_dense_products_agree_forward_and_backward(monkeypatch,
+                                                               dense_product_entries):
+    """Small batches multiply a dense (batch x touched columns) matrix, large ones
+    the sparse matrix: the same outputs and kernel gradients as Keras' Dense."""
+    from sklearn_imbal.keras import _layers
+
+    monkeypatch.setattr(_layers, "_DENSE_PRODUCT_ENTRIES", dense_product_entries)
+    rng = np.random.RandomState(2)
+    matrix = sp.random(9, 40, density=0.15, format="csr", random_state=rng, dtype=np.float32)
+    ours, theirs = _layers.SparseRowsDense(5), keras.layers.Dense(5)
+    ours.build((None, 40))
+    theirs.build((None, 40))
+    ours.set_weights([*theirs.get_weights(), np.ones(40, dtype=np.float32)])
+    weights = tf.constant(rng.normal(size=(9, 5)).astype(np.float32))
+    outputs, gradients = [], []
+    for layer, x in ((ours, _sparse_batch(matrix)), (theirs, matrix.toarray())):
+        with tf.GradientTape() as tape:
+            outputs.append(layer(x))
+            loss = tf.reduce_sum(outputs[-1] * weights)
+        gradients.append(tf.convert_to_tensor(tape.gradient(loss, layer.kernel.value)))
+    np.testing.assert_allclose(outputs[0].numpy(), outputs[1].numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gradients[0].numpy(), gradients[1].numpy(), rtol=1e-5,
+                               atol=1e-6)
+
+
 def test_sparse_rows_dense_gradient_and_penalty_cover_the_touched_rows_only():
     from sklearn_imbal.keras._layers import SparseRowsDense, stored_columns, touch_rates
 

@@ -219,6 +219,38 @@ def stored_columns(matrix: Any) -> np.ndarray:
     return np.bincount(csr.indices, minlength=csr.shape[1])
 
 
+# The most entries (batch rows x distinct columns) of the dense matrix that
+# _product_with_rows builds: 4M float32s, 16 MB; larger batches take the
+# sparse product.
+_DENSE_PRODUCT_ENTRIES = 1 << 22
+
+
+def _product_with_rows(inputs: tf.SparseTensor, local: tf.Tensor, n_columns: tf.Tensor,
+                       rows: tf.Tensor) -> tf.Tensor:
+    """``inputs @ kernel`` from the kernel ``rows`` of the columns a batch holds.
+
+    ``local`` maps each stored entry to its row in ``rows``. Where the batch is
+    small enough, the entries are scattered into a dense (batch x distinct
+    columns) matrix and multiplied with one matmul, forward and backward: on
+    SMS TF-IDF batches of 64 (15,000 entries, 10,000 distinct columns, 64
+    units) that took 3.1 ms a step against 4.9 ms for ``sparse_dense_matmul``,
+    whose gradient also computes one for the input's values.
+    """
+    indices = tf.stack([inputs.indices[:, 0], tf.cast(local, tf.int64)], axis=1)
+    shape = tf.stack([inputs.dense_shape[0], tf.cast(n_columns, tf.int64)])
+    values = tf.cast(inputs.values, rows.dtype)
+
+    def dense_product():
+        # scatter_nd sums an entry stored twice, as the sparse product does.
+        return tf.matmul(tf.scatter_nd(indices, values, shape), rows)
+
+    def sparse_product():
+        return tf.sparse.sparse_dense_matmul(tf.SparseTensor(indices, values, shape), rows)
+
+    return tf.cond(shape[0] * shape[1] <= _DENSE_PRODUCT_ENTRIES, dense_product,
+                   sparse_product)
+
+
 @keras.saving.register_keras_serializable(package="sklearn_imbal")
 class SparseRowsDense(keras.layers.Layer):
     """A dense layer on sparse input whose training step costs the rows a batch touches.
@@ -287,12 +319,7 @@ class SparseRowsDense(keras.layers.Layer):
             # gather stays IndexedSlices.
             kernel = getattr(self.kernel, "value", self.kernel)
             rows = tf.cast(tf.gather(kernel, columns), inputs.dtype)
-            batch = tf.SparseTensor(
-                tf.stack([inputs.indices[:, 0], tf.cast(local, tf.int64)], axis=1),
-                inputs.values,
-                tf.stack([inputs.dense_shape[0], tf.cast(tf.shape(columns)[0], tf.int64)]),
-            )
-            x = tf.sparse.sparse_dense_matmul(batch, rows)
+            x = _product_with_rows(inputs, local, tf.shape(columns)[0], rows)
             if training and self.l2:
                 squares = tf.reduce_sum(tf.square(rows), axis=1)
                 rates = tf.cast(tf.gather(self.touch_rate, columns), squares.dtype)
