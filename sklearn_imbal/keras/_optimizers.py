@@ -71,10 +71,15 @@ class LazyAdam(keras.optimizers.Adam):
                 epsilon=tf.cast(self.epsilon, dtype), grad=tf.cast(gradient, dtype),
             )
             return None
-        # One update per row: repeated indices (a token twice in a batch) are summed.
+        # One update per row: repeated indices (a token twice in a batch) are
+        # summed. SparseRowsDense's gradients hold each row once (tf.unique keeps
+        # their order), so the sum is skipped for them.
         rows, position = tf.unique(gradient.indices)
-        values = tf.math.unsorted_segment_sum(
-            tf.cast(gradient.values, dtype), position, tf.shape(rows)[0]
+        values = tf.cast(gradient.values, dtype)
+        values = tf.cond(
+            tf.size(rows) < tf.size(position),
+            lambda: tf.math.unsorted_segment_sum(values, position, tf.shape(rows)[0]),
+            lambda: values,
         )
         alpha = (learning_rate * tf.sqrt(1 - tf.pow(beta_2, step))
                  / (1 - tf.pow(beta_1, step)))
