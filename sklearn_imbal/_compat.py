@@ -344,6 +344,18 @@ def adam_moments(optimizer, variable):
     return optimizer._momentums[index].value, optimizer._velocities[index].value
 
 
+def adagrad_accumulator(optimizer, variable):
+    """The accumulator ``tf.Variable`` a Keras ``Adagrad`` keeps for ``variable``.
+
+    Why: :class:`~sklearn_imbal.keras.SparseAdagrad` hands it to TensorFlow's
+    fused Adagrad kernels, and Keras has no public accessor for an optimizer's
+    slots. ``Adagrad.build`` keeps them in ``_accumulators``, in the order of
+    ``_get_variable_index``, in Keras 3.3 through 3.15; ``.value`` is the backing
+    ``tf.Variable``, as in :func:`adam_moments`.
+    """
+    return optimizer._accumulators[optimizer._get_variable_index(variable)].value
+
+
 def search_fit_params(search, params):
     """The fit parameters a search's refit passes to its estimator's ``fit``.
 

@@ -1,4 +1,4 @@
-"""LazyAdam: Adam's update for dense gradients, row-wise lazy updates for sparse ones."""
+"""LazyAdam and SparseAdagrad: their updates for dense gradients and for sparse ones."""
 
 import keras
 import numpy as np
@@ -7,7 +7,7 @@ import tensorflow as tf
 from conftest import assert_float32_close
 
 from sklearn_imbal import KerasTextClassifier, KerasVectorClassifier
-from sklearn_imbal.keras import LazyAdam
+from sklearn_imbal.keras import LazyAdam, SparseAdagrad
 
 pytestmark = pytest.mark.smoke
 
@@ -102,3 +102,52 @@ def test_the_classifiers_default_to_lazy_adam_and_accept_adam():
         model = KerasTextClassifier(architecture="bag", analyzer="word", epochs=1,
                                     optimizer=optimizer, random_state=0).fit(texts, labels)
         assert type(model.model_.optimizer) is expected
+
+def _numpy_adagrad(start, gradients, lr=0.1, initial=0.1, epsilon=1e-7):
+    weights = start.astype(np.float64)
+    accumulator = np.full_like(weights, initial)
+    for gradient in gradients:
+        accumulator += gradient ** 2
+        weights -= lr * gradient / (np.sqrt(accumulator) + epsilon)
+    return weights
+
+
+def test_sparse_adagrad_on_dense_gradients_is_adagrad():
+    rng = np.random.RandomState(2)
+    start = rng.normal(size=(5, 3)).astype(np.float32)
+    gradients = [rng.normal(size=(5, 3)).astype(np.float32) for _ in range(3)]
+    ours = _apply(SparseAdagrad(0.1), keras.Variable(start), map(tf.constant, gradients))
+    theirs = _apply(keras.optimizers.Adagrad(0.1), keras.Variable(start),
+                    map(tf.constant, gradients))
+    assert_float32_close(ours, _numpy_adagrad(start, gradients))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(ours, start)
+
+
+def test_sparse_adagrad_on_sparse_gradients_equals_the_dense_update():
+    # Adagrad has no decay: a row no gradient touches keeps its weights and its
+    # accumulator, so the sparse update is Keras' dense one on the dense gradient,
+    # repeated rows summed.
+    rng = np.random.RandomState(3)
+    start = rng.normal(size=(6, 2)).astype(np.float32)
+    steps = [(np.array([0, 1]), rng.normal(size=(2, 2))),
+             (np.array([1, 2, 2]), rng.normal(size=(3, 2))),
+             (np.array([3, 0]), rng.normal(size=(2, 2)))]
+    sparse = _apply(SparseAdagrad(0.1), keras.Variable(start), [
+        tf.IndexedSlices(tf.constant(values, tf.float32), tf.constant(rows),
+                         tf.constant([6, 2]))
+        for rows, values in steps
+    ])
+    dense_steps = [_dense(rows, values, 6) for rows, values in steps]
+    dense = _apply(keras.optimizers.Adagrad(0.1), keras.Variable(start),
+                   [tf.constant(g, tf.float32) for g in dense_steps])
+    assert_float32_close(sparse, _numpy_adagrad(start, dense_steps))
+    np.testing.assert_allclose(sparse, dense, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(sparse[4:], start[4:])
+
+
+def test_sparse_adagrad_round_trips_through_its_config():
+    optimizer = SparseAdagrad(learning_rate=0.2, initial_accumulator_value=0.05)
+    restored = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
+    assert type(restored) is SparseAdagrad
+    assert restored.get_config() == optimizer.get_config()

@@ -69,10 +69,29 @@ def test_weights_that_diverge_on_the_last_step_are_caught(small_text_data):
     rng = np.random.RandomState(0)
     y = (rng.rand(80) < 0.3).astype(int)
     X = (rng.rand(80, 5) + y[:, None]) * 1e30
-    clf = KerasVectorClassifier(epochs=1, random_state=0)
+    # Adam's steps are bounded by the learning rate: its weights go NaN.
+    clf = KerasVectorClassifier(optimizer="lazy_adam", learning_rate=0.001, epochs=1,
+                                random_state=0)
     with pytest.raises(TrainingDivergedError, match=(
         r"The model's weights became NaN or infinite during training; the model was "
         r"discarded.* features on a very large scale \(scale them, e.g. with StandardScaler"
+    )):
+        clf.fit(X, y)
+    _assert_unfitted(clf, X)
+
+
+def test_gradient_statistics_that_overflow_are_caught():
+    """Adagrad's accumulated squared gradients overflow to inf, its steps become 0
+    and the weights stay finite: a fit that learned nothing is an error too."""
+    rng = np.random.RandomState(0)
+    y = (rng.rand(80) < 0.3).astype(int)
+    X = (rng.rand(80, 5) + y[:, None]) * 1e30
+    clf = KerasVectorClassifier(optimizer="sparse_adagrad", learning_rate=0.2, epochs=1,
+                                random_state=0)
+    with pytest.raises(TrainingDivergedError, match=(
+        r"The optimizer's gradient statistics became NaN or infinite during training "
+        r"\(so its updates stopped\); the model was discarded.* features on a very "
+        r"large scale"
     )):
         clf.fit(X, y)
     _assert_unfitted(clf, X)

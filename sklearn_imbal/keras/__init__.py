@@ -24,7 +24,7 @@ from sklearn_imbal.keras._layers import (  # noqa: E402
     SublinearTfIdf,
     ZeroPadding,
 )
-from sklearn_imbal.keras._optimizers import LazyAdam  # noqa: E402
+from sklearn_imbal.keras._optimizers import LazyAdam, SparseAdagrad  # noqa: E402
 from sklearn_imbal.keras._text_classifier import KerasTextClassifier  # noqa: E402
 from sklearn_imbal.keras._vector_classifier import KerasVectorClassifier  # noqa: E402
 
@@ -39,6 +39,7 @@ __all__ = [
     "KerasVectorClassifier",
     "LazyAdam",
     "MaskedMean",
+    "SparseAdagrad",
     "SparseConcatenate",
     "SparseInputDense",
     "SparseRowsDense",

@@ -26,6 +26,8 @@ optimizer : str, keras.optimizers.Optimizer class or instance, default="lazy_ada
     :class:`~sklearn_imbal.keras.SparseRowsDense`, a first layer on sparse
     input, penalty included) that a batch touches, and is Adam itself for every
     dense gradient (the ``"tfidf"`` heads, other penalized kernels).
+    ``"sparse_adagrad"``: :class:`~sklearn_imbal.keras.SparseAdagrad`, Adagrad
+    whose sparse updates touch only those rows (about 0.2 as learning rate).
     Or any Keras optimizer name, class or instance. Parameters may be routed
     as ``optimizer__name``.
 """,

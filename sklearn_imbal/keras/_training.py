@@ -21,6 +21,7 @@ __all__ = [
     "extended_history",
     "fit_epochs",
     "groups_of_equal",
+    "optimizer_state_is_finite",
     "seed_of",
     "validation_split",
     "weights_are_finite",
@@ -46,6 +47,22 @@ def weights_are_finite(model):
     return all(
         bool(keras.ops.all(keras.ops.isfinite(weight)))
         for weight in model.trainable_weights
+    )
+
+
+def optimizer_state_is_finite(model):
+    """Whether every floating-point variable of a Keras model's optimizer is finite.
+
+    Squared gradients that overflow float32 (features on a scale of 1e20 and
+    more) make Adagrad's accumulators or Adam's second moments infinite: the
+    updates then become 0 and the weights stay finite, so the weights alone do
+    not show that training stopped.
+    """
+    optimizer = getattr(model, "optimizer", None)
+    return all(
+        bool(keras.ops.all(keras.ops.isfinite(variable)))
+        for variable in getattr(optimizer, "variables", ())
+        if "float" in str(variable.dtype)
     )
 
 
@@ -257,6 +274,9 @@ def divergence(history, bad_epoch, model, epochs):
         # The loss is logged before each step's update: the last step can make
         # the weights NaN while every logged loss is finite.
         return "The model's weights became NaN or infinite during training"
+    if epochs > 0 and not optimizer_state_is_finite(model):
+        return ("The optimizer's gradient statistics became NaN or infinite during "
+                "training (so its updates stopped)")
     return None
 
 
