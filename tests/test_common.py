@@ -147,7 +147,7 @@ def _with_slow_marks(checks, slow):
 
 _VECTOR_CHECKS = parametrize_with_checks(
     # Small and fast, yet enough to pass check_classifiers_train (accuracy > 0.83).
-    [KerasVectorClassifier(hidden_units=16, learning_rate=0.02, epochs=5, random_state=0)],
+    [KerasVectorClassifier(hidden_units=16, epochs=5, random_state=0)],
     expected_failed_checks=_expected_failed_checks,
 )
 

@@ -19,7 +19,7 @@ from sklearn_imbal.losses import (
 )
 
 BINARY_LOSSES = ["binary_crossentropy", "focal", "soft_f1", "auc"]
-FAST = dict(hidden_units=8, learning_rate=0.02, epochs=6, batch_size=32, random_state=0)
+FAST = dict(hidden_units=8, epochs=6, batch_size=32, random_state=0)
 
 
 @pytest.fixture(scope="module")

@@ -93,15 +93,24 @@ def test_lazy_adam_round_trips_through_its_config():
     assert restored.get_config() == optimizer.get_config()
 
 
-def test_the_classifiers_default_to_lazy_adam_and_accept_adam():
+def test_the_classifiers_default_optimizers_and_keras_names():
     assert KerasTextClassifier().optimizer == "lazy_adam"
-    assert KerasVectorClassifier().optimizer == "lazy_adam"
+    assert KerasVectorClassifier().optimizer == "sparse_adagrad"
+    rng = np.random.RandomState(0)
+    features, target = rng.normal(size=(40, 5)), np.tile([0, 1], 20)
+    for optimizer, expected in ((None, SparseAdagrad), ("lazy_adam", LazyAdam),
+                                ("adagrad", keras.optimizers.Adagrad)):
+        params = {} if optimizer is None else {"optimizer": optimizer}
+        model = KerasVectorClassifier(hidden_units=4, epochs=1, random_state=0,
+                                      **params).fit(features, target)
+        assert type(model.model_.optimizer) is expected
     texts = ["good film", "bad film", "great plot", "awful plot"] * 6
     labels = [1, 0, 1, 0] * 6
     for optimizer, expected in (("lazy_adam", LazyAdam), ("adam", keras.optimizers.Adam)):
         model = KerasTextClassifier(architecture="bag", analyzer="word", epochs=1,
                                     optimizer=optimizer, random_state=0).fit(texts, labels)
         assert type(model.model_.optimizer) is expected
+
 
 def _numpy_adagrad(start, gradients, lr=0.1, initial=0.1, epsilon=1e-7):
     weights = start.astype(np.float64)

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = ["KerasVectorClassifier"]
 
-@fill_doc(**SHARED_PARAMETERS, **SHARED_ATTRIBUTES)
+
+# Its own optimizer entry: the default differs from the text classifiers'.
+@fill_doc(**{name: text for name, text in SHARED_PARAMETERS.items() if name != "optimizer"},
+          **SHARED_ATTRIBUTES)
 class KerasVectorClassifier(BaseKerasClassifier):
     """A Keras MLP classifier on numeric features that streams scipy sparse rows.
 
@@ -68,12 +71,25 @@ class KerasVectorClassifier(BaseKerasClassifier):
         the kernel rows of the columns it holds, weighted by how rarely a
         batch holds them, which averages to the same penalty over an epoch
         and keeps the gradient sparse, so that a step costs the rows the batch
-        touches (with the default ``"lazy_adam"``).
+        touches (with the default ``"sparse_adagrad"``, or ``"lazy_adam"``).
     {l2_scale}
     {loss}
-    {optimizer}
-    learning_rate : float, default=0.001
-        The optimizer's learning rate (ignored for an optimizer instance).
+    optimizer : str, keras.optimizers.Optimizer class or instance, default="sparse_adagrad"
+        ``"sparse_adagrad"``: :class:`~sklearn_imbal.keras.SparseAdagrad`,
+        Keras' Adagrad with TensorFlow's fused kernels, whose sparse update
+        touches only the rows a batch holds (exactly Adagrad's update: it has
+        no decay). Against ``"lazy_adam"`` at Keras' 0.001 (this class's earlier
+        default): test ROC AUC and average precision as high or higher on SMS
+        TF-IDF (4 splits), Reuters ``crude`` TF-IDF (2 splits) and dense
+        synthetic data (5 splits), in 0.66 to 0.76 times the fit time on the
+        SMS TF-IDF matrix and 0.87 on Reuters' (``docs/benchmarks.rst``). ``"lazy_adam"``
+        (:class:`~sklearn_imbal.keras.LazyAdam`) or any Keras optimizer name,
+        class or instance. Parameters may be routed as ``optimizer__name``.
+    learning_rate : float, default=0.2
+        The optimizer's learning rate (ignored for an optimizer instance); the
+        default suits Adagrad, whose steps shrink as a weight's squared
+        gradients add up (0.1 to 0.4 measured within 0.003 ROC AUC of each
+        other). Use about 0.001 with ``"adam"`` or ``"lazy_adam"``.
     {learning_rate_schedule}
     {epochs}
     {batch_size}
@@ -153,8 +169,10 @@ class KerasVectorClassifier(BaseKerasClassifier):
         l2: float = 1e-5,
         l2_scale: str = "sample",
         loss: str | Callable[..., Any] | None = None,
-        optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = "lazy_adam",
-        learning_rate: float = 0.001,
+        optimizer: str | type[keras.optimizers.Optimizer] | keras.optimizers.Optimizer = (
+            "sparse_adagrad"
+        ),
+        learning_rate: float = 0.2,
         learning_rate_schedule: str = "constant",
         epochs: int = 20,
         batch_size: int = 64,
@@ -333,7 +351,8 @@ class KerasVectorClassifier(BaseKerasClassifier):
         for depth, units in enumerate(hidden):
             initializer = keras.initializers.GlorotUniform(seed=seeds())
             if depth == 0 and sp.issparse(X):
-                # A step costs the kernel rows the batch touches (LazyAdam), and
+                # A step costs the kernel rows the batch touches (SparseAdagrad,
+                # LazyAdam), and
                 # the L2 penalty on them keeps its gradient sparse.
                 first = SparseRowsDense(units, activation=self.activation, l2=l2,
                                         kernel_initializer=initializer, name="hidden_0")
