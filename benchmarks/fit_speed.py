@@ -16,8 +16,8 @@ measured one after the other in one run:
     the fastest of three (the anchor: the fastest of two); ``default cold`` is the
     process's first fit.
 ``vector``
-    ``KerasVectorClassifier(epochs=20)`` (defaults: one hidden layer of 64) on the
-    anchor's TF-IDF matrix (3,400 x 89,087).
+    ``KerasVectorClassifier(epochs=20)`` (defaults: one hidden layer of 64,
+    ``SparseAdagrad``) on the anchor's TF-IDF matrix (3,400 x 89,087).
 ``bag epoch`` / ``cnn epoch``
     Seconds per training epoch of ``architecture="bag"`` (word 1-2-grams, 64 hidden)
     and ``"cnn"`` (words): the median of epochs 2-5 of a 5-epoch fit, each timed
