@@ -82,9 +82,10 @@ class KerasVectorClassifier(BaseKerasClassifier):
         default): test ROC AUC and average precision as high or higher on SMS
         TF-IDF (4 splits), Reuters ``crude`` TF-IDF (2 splits) and dense
         synthetic data (5 splits), in 0.66 to 0.76 times the fit time on the
-        SMS TF-IDF matrix and 0.87 on Reuters' (``docs/benchmarks.rst``). ``"lazy_adam"``
-        (:class:`~sklearn_imbal.keras.LazyAdam`) or any Keras optimizer name,
-        class or instance. Parameters may be routed as ``optimizer__name``.
+        SMS TF-IDF matrix and 0.87 on Reuters' (``docs/benchmarks.rst``).
+        Or ``"lazy_adam"`` (:class:`~sklearn_imbal.keras.LazyAdam`), or any
+        Keras optimizer name, class or instance. Parameters may be routed as
+        ``optimizer__name``.
     learning_rate : float, default=0.2
         The optimizer's learning rate (ignored for an optimizer instance); the
         default suits Adagrad, whose steps shrink as a weight's squared
@@ -352,8 +353,7 @@ class KerasVectorClassifier(BaseKerasClassifier):
             initializer = keras.initializers.GlorotUniform(seed=seeds())
             if depth == 0 and sp.issparse(X):
                 # A step costs the kernel rows the batch touches (SparseAdagrad,
-                # LazyAdam), and
-                # the L2 penalty on them keeps its gradient sparse.
+                # LazyAdam), and the L2 penalty on them keeps its gradient sparse.
                 first = SparseRowsDense(units, activation=self.activation, l2=l2,
                                         kernel_initializer=initializer, name="hidden_0")
                 x = first(x)
