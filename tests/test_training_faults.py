@@ -64,11 +64,15 @@ def test_non_finite_loss_stops_training_naming_the_likely_causes(small_text_data
     _assert_unfitted(clf, X)
 
 
-def test_weights_that_diverge_on_the_last_step_are_caught(small_text_data):
-    """The loss is logged before each update: the last update can go NaN unseen."""
+def _features_on_a_huge_scale():
     rng = np.random.RandomState(0)
     y = (rng.rand(80) < 0.3).astype(int)
-    X = (rng.rand(80, 5) + y[:, None]) * 1e30
+    return (rng.rand(80, 5) + y[:, None]) * 1e30, y
+
+
+def test_weights_that_diverge_on_the_last_step_are_caught(small_text_data):
+    """The loss is logged before each update: the last update can go NaN unseen."""
+    X, y = _features_on_a_huge_scale()
     # Adam's steps are bounded by the learning rate: its weights go NaN.
     clf = KerasVectorClassifier(optimizer="lazy_adam", learning_rate=0.001, epochs=1,
                                 random_state=0)
@@ -83,9 +87,7 @@ def test_weights_that_diverge_on_the_last_step_are_caught(small_text_data):
 def test_gradient_statistics_that_overflow_are_caught():
     """Adagrad's accumulated squared gradients overflow to inf, its steps become 0
     and the weights stay finite: a fit that learned nothing is an error too."""
-    rng = np.random.RandomState(0)
-    y = (rng.rand(80) < 0.3).astype(int)
-    X = (rng.rand(80, 5) + y[:, None]) * 1e30
+    X, y = _features_on_a_huge_scale()
     clf = KerasVectorClassifier(optimizer="sparse_adagrad", learning_rate=0.2, epochs=1,
                                 random_state=0)
     with pytest.raises(TrainingDivergedError, match=(

@@ -42,12 +42,13 @@ class NonFiniteLossGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+def _all_finite(variables):
+    return all(bool(keras.ops.all(keras.ops.isfinite(variable))) for variable in variables)
+
+
 def weights_are_finite(model):
     """Whether every trainable weight of a Keras model is finite."""
-    return all(
-        bool(keras.ops.all(keras.ops.isfinite(weight)))
-        for weight in model.trainable_weights
-    )
+    return _all_finite(model.trainable_weights)
 
 
 def optimizer_state_is_finite(model):
@@ -58,12 +59,8 @@ def optimizer_state_is_finite(model):
     updates then become 0 and the weights stay finite, so the weights alone do
     not show that training stopped.
     """
-    optimizer = getattr(model, "optimizer", None)
-    return all(
-        bool(keras.ops.all(keras.ops.isfinite(variable)))
-        for variable in getattr(optimizer, "variables", ())
-        if "float" in str(variable.dtype)
-    )
+    variables = getattr(getattr(model, "optimizer", None), "variables", ())
+    return _all_finite(v for v in variables if "float" in str(v.dtype))
 
 
 def seed_of(random_state):
