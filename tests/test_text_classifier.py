@@ -433,6 +433,23 @@ def test_callbacks_see_every_batch_and_epoch_and_metrics_reach_the_history(
     assert "loss" in capsys.readouterr().out
 
 
+def test_an_optimizer_with_use_ema_leaves_its_moving_average_in_the_weights(small_text_data):
+    # As Model.fit does: with momentum 0 the average is the last step's weights;
+    # with momentum 0.9 it lags behind them, so the fitted weights differ.
+    X, y = small_text_data
+
+    def weights(**ema):
+        clf = KerasTextClassifier(**FAST, **ema).fit(X, y)
+        return clf, np.concatenate([w.ravel() for w in clf.model_.get_weights()])
+
+    _, plain = weights()
+    _, last = weights(optimizer__use_ema=True, optimizer__ema_momentum=0.0)
+    clf, averaged = weights(optimizer__use_ema=True, optimizer__ema_momentum=0.9)
+    np.testing.assert_allclose(last, plain, rtol=1e-6, atol=1e-7)
+    assert np.abs(averaged - plain).max() > 1e-3
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
 def test_cosine_schedule_refuses_to_continue_training(small_text_data):
     X, y = small_text_data
     with pytest.raises(ValueError, match="learning_rate_schedule='cosine' decays"):

@@ -126,7 +126,8 @@ verbose : int, default=0
     "kwargs": """\
 **kwargs : dict
     Routed parameters, e.g. ``optimizer__beta_1=0.95``, ``loss__gamma=3``;
-    see scikeras.
+    see scikeras. With ``optimizer__use_ema=True`` the fitted weights are the
+    optimizer's moving average of them, as ``Model.fit`` leaves them.
 """,
 }
 

@@ -225,6 +225,9 @@ def fit_epochs(model, orders, gather, y, sample_weight, *, batch_size, validatio
         events.on_epoch_end(epoch, logs)
         if model.stop_training:
             break
+    # As ``Model.fit`` does: an optimizer with ``use_ema=True`` now writes its
+    # moving averages into the weights (before EarlyStopping may restore its best).
+    model.optimizer.finalize_variable_values(model.trainable_variables)
     events.on_train_end(logs)
     return history.history, guard.bad_epoch
 
