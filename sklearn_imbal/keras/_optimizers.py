@@ -29,6 +29,11 @@ def _summed_rows(gradient: tf.IndexedSlices, dtype: Any) -> tuple[tf.Tensor, tf.
     return rows, values
 
 
+def _backing_variable(variable: Any) -> tf.Variable:
+    """The ``tf.Variable`` behind a Keras variable: the raw ops update its handle."""
+    return variable if isinstance(variable, tf.Variable) else variable.value
+
+
 @keras.saving.register_keras_serializable(package="sklearn_imbal")
 class LazyAdam(keras.optimizers.Adam):
     """Adam that updates only the rows a sparse gradient touches.
@@ -73,7 +78,7 @@ class LazyAdam(keras.optimizers.Adam):
         beta_1, beta_2 = tf.cast(self.beta_1, dtype), tf.cast(self.beta_2, dtype)
         learning_rate = tf.cast(learning_rate, dtype)
         first, second = adam_moments(self, variable)
-        target = variable if isinstance(variable, tf.Variable) else variable.value
+        target = _backing_variable(variable)
         if not isinstance(gradient, tf.IndexedSlices):
             # TensorFlow's fused Adam kernel: Keras' formula (m += (g - m)(1 - b1),
             # v += (g^2 - v)(1 - b2), w -= alpha m / (sqrt(v) + eps)) in one pass
@@ -137,7 +142,7 @@ class SparseAdagrad(keras.optimizers.Adagrad):
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
         accumulator = adagrad_accumulator(self, variable)
-        target = variable if isinstance(variable, tf.Variable) else variable.value
+        target = _backing_variable(variable)
         learning_rate = tf.cast(learning_rate, dtype)
         epsilon = tf.cast(self.epsilon, dtype)
         if isinstance(gradient, tf.IndexedSlices):
